@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+import { PAGE_ORIGIN, PORT } from './test/server.js';
+
+// Debian's Chromium here (Playwright's own browser download is unavailable on these machines);
+// CHROMIUM_PATH picks another, and without either Playwright's installed browser is used.
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  testMatch: '*.spec.ts',
+  globalSetup: './test/e2e/global-setup.ts',
+  fullyParallel: false,
+  workers: 1, // two cores: one browser at a time keeps the engine's timing sane
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: PAGE_ORIGIN,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node --import tsx test/server.ts',
+    url: `${PAGE_ORIGIN}/health`,
+    reuseExistingServer: !process.env.CI,
+    env: { TEST_PORT: String(PORT) },
+  },
+});

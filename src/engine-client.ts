@@ -1,0 +1,171 @@
+// The main thread's handle on the engine worker: an OpenAI-shaped API over comlink.
+import { proxy, wrap, type Remote } from 'comlink';
+import workerUrl from '../worker/index.ts?worker&url';
+import type { WorkerApi } from '../worker/index.js';
+import { AsyncQueue } from './async-queue.js';
+import { resolveModel, DEFAULT_MODEL_ID } from './catalog.js';
+import { LlamaChatError, toLlamaChatError } from './errors.js';
+import { spawnWorker } from './spawn-worker.js';
+import type {
+  CachedModel,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  FinishReason,
+  LoadProgress,
+  ModelRecord,
+  StorageEstimate,
+} from './types.js';
+
+export interface EngineOptions {
+  /** A model id (default: the built-in Llama 3.1 8B). */
+  model?: string;
+  /** Extra model records the id may name. */
+  models?: readonly ModelRecord[];
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface Completions {
+  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
+  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
+}
+
+export interface Engine {
+  readonly model: ModelRecord;
+  readonly chat: { readonly completions: Completions };
+  /** Stops the answer under way; its stream ends with finish_reason "abort". */
+  interrupt(): Promise<void>;
+  /** Frees the model and ends the worker. */
+  unload(): Promise<void>;
+  readonly cache: ModelCache;
+}
+
+export interface ModelCache {
+  list(): Promise<CachedModel[]>;
+  delete(id: string): Promise<void>;
+  estimate(): Promise<StorageEstimate>;
+}
+
+/** Starts a worker, loads the model into it and resolves once it can answer. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const record = resolveModel(options.model ?? DEFAULT_MODEL_ID, options.models);
+  const client = new EngineClient();
+  try {
+    await client.load(record, options.onProgress);
+  } catch (error) {
+    client.terminate();
+    throw error;
+  }
+  return client.engine(record);
+}
+
+/**
+ * Owns one worker. Every call races the worker's death, so a crashed worker turns into a
+ * `worker-crashed` error instead of a promise that never settles.
+ */
+export class EngineClient {
+  private worker: Worker | undefined;
+  private remote: Remote<WorkerApi> | undefined;
+  private died: Promise<never> | undefined;
+  private kill: ((error: LlamaChatError) => void) | undefined;
+
+  readonly cache: ModelCache = {
+    list: () => this.call((api) => api.listCached()),
+    delete: (id) => this.call((api) => api.deleteCached(id)),
+    estimate: () => this.call((api) => api.estimate()),
+  };
+
+  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
+    return this.call((api) => api.load(record, proxy(onProgress)));
+  }
+
+  /** Streams the answer to `request`; leaving the loop early interrupts the answer. */
+  stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk> {
+    const queue = new AsyncQueue<ChatCompletionChunk>(() => void this.interrupt());
+    this.call((api) => api.chat(request, proxy((chunk: ChatCompletionChunk) => queue.push(chunk)))).then(
+      () => queue.end(),
+      (error: unknown) => queue.fail(error),
+    );
+    return queue;
+  }
+
+  async complete(request: ChatCompletionRequest): Promise<ChatCompletion> {
+    let content = '';
+    let finish: FinishReason = 'stop';
+    let last: ChatCompletionChunk | undefined;
+    for await (const chunk of this.stream({ ...request, stream: true, stream_options: { include_usage: true } })) {
+      const choice = chunk.choices[0];
+      content += choice?.delta.content ?? '';
+      finish = choice?.finish_reason ?? finish;
+      last = chunk;
+    }
+    if (!last?.usage) throw new LlamaChatError('aborted', 'The answer ended before it was complete.');
+    return {
+      id: last.id,
+      object: 'chat.completion',
+      created: last.created,
+      model: last.model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
+      usage: last.usage,
+    };
+  }
+
+  async interrupt(): Promise<void> {
+    if (this.remote) await this.call((api) => api.interrupt());
+  }
+
+  async unload(): Promise<void> {
+    if (this.remote) await this.call((api) => api.unload()).catch(() => {});
+    this.terminate();
+  }
+
+  /** Ends the worker at once; calls still under way fail with `aborted`. */
+  terminate(): void {
+    this.kill?.(new LlamaChatError('aborted', 'The chat engine was unloaded.'));
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.remote = undefined;
+    this.died = undefined;
+    this.kill = undefined;
+  }
+
+  /** The headless `Engine` view of this client for `record`. */
+  engine(record: ModelRecord): Engine {
+    const create = ((request: ChatCompletionRequest) =>
+      request.stream ? Promise.resolve(this.stream(request)) : this.complete(request)) as Completions['create'];
+    return {
+      model: record,
+      chat: { completions: { create } },
+      interrupt: () => this.interrupt(),
+      unload: () => this.unload(),
+      cache: this.cache,
+    };
+  }
+
+  private async call<T>(use: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    const { remote, died } = this.start();
+    try {
+      return await Promise.race([use(remote), died]);
+    } catch (error) {
+      throw toLlamaChatError(error);
+    }
+  }
+
+  private start(): { remote: Remote<WorkerApi>; died: Promise<never> } {
+    if (!this.worker || !this.remote || !this.died) {
+      const worker = spawnWorker(workerUrl);
+      this.worker = worker;
+      this.remote = wrap<WorkerApi>(worker);
+      this.died = new Promise<never>((_, reject) => {
+        this.kill = reject;
+        worker.addEventListener('error', (event) => {
+          event.preventDefault();
+          reject(new LlamaChatError('worker-crashed', `The chat engine stopped unexpectedly${event.message ? ` (${event.message})` : ''}. Try again; it will restart.`));
+          if (this.worker === worker) this.terminate();
+        });
+      });
+      this.died.catch(() => {}); // observed through call(); never an unhandled rejection
+    }
+    return { remote: this.remote, died: this.died };
+  }
+}

@@ -1,0 +1,13 @@
+// The library's entry: importing it defines <llama-chat>.
+import { LlamaChat } from './llama-chat.js';
+
+if (!customElements.get('llama-chat')) customElements.define('llama-chat', LlamaChat);
+
+export { LlamaChat };
+export { createEngine, EngineClient } from './engine-client.js';
+export type { Engine, EngineOptions, Completions, ModelCache } from './engine-client.js';
+export { BUILT_IN_MODELS, DEFAULT_MODEL_ID } from './catalog.js';
+export { LlamaChatError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type { SessionEvents as LlamaChatEvents } from './chat-session.js';
+export type * from './types.js';

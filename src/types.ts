@@ -1,0 +1,106 @@
+// Public types of llama-chat. The chat shapes follow the OpenAI / web-llm API so that
+// code written against either moves over with few changes.
+
+export type EngineKind = 'wllama' | 'web-llm';
+
+/** A model the element or `createEngine()` can load. */
+export interface ModelRecord {
+  /** Unique id, used by the `model` attribute and as the cache key. */
+  id: string;
+  engine: EngineKind;
+  /** Where the weights come from (a GGUF file for `wllama`). */
+  url: string;
+  /** Human-readable name shown in the view. */
+  label?: string;
+  /** Download size, shown before the user agrees to download. */
+  sizeBytes?: number;
+  /** Context window in tokens used when loading (default: 2048, capped by the model). */
+  contextLength?: number;
+  /** Lower-case hex SHA-256 of the file, checked after download when given. */
+  sha256?: string;
+}
+
+export type Role = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+}
+
+export interface ChatCompletionRequest {
+  messages: ChatMessage[];
+  stream?: boolean;
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  stream_options?: { include_usage?: boolean };
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  extra: {
+    /** Seconds from the request to the first generated token. */
+    time_to_first_token_s: number;
+    /** Generated tokens per second after the first one. */
+    decode_tokens_per_s: number;
+    e2e_latency_s: number;
+  };
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: { role?: 'assistant'; content?: string };
+    finish_reason: FinishReason | null;
+  }>;
+  usage?: CompletionUsage;
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: 'assistant'; content: string };
+    finish_reason: FinishReason;
+  }>;
+  usage: CompletionUsage;
+}
+
+export type LoadPhase = 'download' | 'load' | 'compile';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** Bytes (or steps) done in this phase. */
+  loaded: number;
+  /** Bytes (or steps) in this phase; 0 when unknown. */
+  total: number;
+  /** One line for people. */
+  text: string;
+}
+
+export type ChatStatus = 'idle' | 'downloading' | 'loading' | 'ready' | 'generating' | 'error';
+
+export interface CachedModel {
+  id: string;
+  engine: EngineKind;
+  bytes: number;
+  complete: boolean;
+  lastUsed: number;
+}
+
+export interface StorageEstimate {
+  usage: number;
+  quota: number;
+}

@@ -1,0 +1,69 @@
+import type { Page, Request } from '@playwright/test';
+import type { ModelRecord } from '../../src/types.js';
+import type { LlamaChat } from '../../src/llama-chat.js';
+
+export const TINY_ID = 'tiny-test-model';
+
+/** The generated tiny model as a model record, served by the test server from the page origin. */
+export function tinyRecord(origin: string, query = ''): ModelRecord {
+  return {
+    id: TINY_ID,
+    engine: 'wllama',
+    url: `${origin}/models/tiny.gguf${query}`,
+    label: 'Tiny test model (random weights)',
+    contextLength: 512,
+  };
+}
+
+export interface RecordedEvent {
+  type: string;
+  detail: unknown;
+  at: number;
+}
+
+declare global {
+  interface Window {
+    recorded: RecordedEvent[];
+    chat: LlamaChat;
+  }
+}
+
+/** Opens a test page and waits until <llama-chat> is defined; events are recorded in window.recorded. */
+export async function openPage(page: Page, path = '/pages/element.html'): Promise<void> {
+  await page.goto(path);
+  await page.waitForFunction(() => customElements.get('llama-chat') !== undefined);
+  await page.evaluate(() => {
+    window.recorded = [];
+    for (const type of ['llama-chat-progress', 'llama-chat-ready', 'llama-chat-token', 'llama-chat-message', 'llama-chat-error']) {
+      document.addEventListener(type, (e) => window.recorded.push({ type, detail: (e as CustomEvent).detail, at: performance.now() }));
+    }
+  });
+}
+
+/** Adds <llama-chat> for the tiny model (as window.chat) with the given attributes. */
+export async function addChat(page: Page, attributes: Record<string, string> = {}, query = ''): Promise<void> {
+  await page.evaluate(
+    ({ attributes, record }) => {
+      const chat = document.createElement('llama-chat');
+      chat.models = [record];
+      chat.setAttribute('model', record.id);
+      for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
+      document.body.append(chat);
+      window.chat = chat;
+    },
+    { attributes, record: tinyRecord(new URL(page.url()).origin, query) },
+  );
+}
+
+export async function events(page: Page, type: string): Promise<RecordedEvent[]> {
+  return page.evaluate((type) => window.recorded.filter((e) => e.type === type), type);
+}
+
+/** Requests for model bytes (the .gguf), as Playwright saw them leave the page. */
+export function modelRequestLog(page: Page): Request[] {
+  const log: Request[] = [];
+  page.context().on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/models/')) log.push(request);
+  });
+  return log;
+}

@@ -1,0 +1,107 @@
+// A small static server for the end-to-end tests and benchmarks, on loopback only.
+//   /dist/…     the built library (CORS open, so pages on another origin can use it)
+//   /pages/…    test pages; "%DIST%" in HTML becomes the library's base URL: this origin's
+//               /dist/ or, with ?dist=cross, the same files on the other loopback host name
+//   /models/…   generated model files, with HTTP Range; fault injection by query:
+//               ?status=404 answers that status, ?drop=N closes the connection after N bytes
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const MOUNTS: Record<string, string> = {
+  '/dist/': join(ROOT, 'dist'),
+  '/pages/': join(ROOT, 'test/e2e/pages'),
+  '/models/': join(ROOT, 'test/.generated'),
+};
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.gguf': 'application/octet-stream',
+};
+
+export const PORT = Number(process.env.TEST_PORT ?? 4173);
+/** The page origin and the "CDN" origin: different host names are different origins. */
+export const PAGE_ORIGIN = `http://localhost:${PORT}`;
+export const CDN_ORIGIN = `http://127.0.0.1:${PORT}`;
+
+function resolvePath(pathname: string): string | undefined {
+  for (const [prefix, dir] of Object.entries(MOUNTS)) {
+    if (!pathname.startsWith(prefix)) continue;
+    const file = normalize(join(dir, decodeURIComponent(pathname.slice(prefix.length))));
+    return file.startsWith(dir) ? file : undefined;
+  }
+  return undefined;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Range');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges');
+  res.setHeader('Cache-Control', 'no-store');
+  if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+  if (url.pathname === '/health') return void res.writeHead(200).end('ok');
+
+  const forced = Number(url.searchParams.get('status'));
+  if (forced) return void res.writeHead(forced).end(`forced ${forced}`);
+
+  const file = resolvePath(url.pathname);
+  const info = file ? await stat(file).catch(() => undefined) : undefined;
+  if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
+  const type = TYPES[extname(file)] ?? 'application/octet-stream';
+
+  if (extname(file) === '.html') {
+    const cross = url.searchParams.get('dist') === 'cross';
+    const dist = `${cross ? CDN_ORIGIN : ''}/dist/`;
+    const html = (await readFile(file, 'utf8')).replaceAll('%DIST%', dist);
+    return void res.writeHead(200, { 'Content-Type': type }).end(html);
+  }
+
+  let start = 0;
+  let end = info.size - 1;
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range) {
+    start = Number(range[1]);
+    end = range[2] ? Math.min(Number(range[2]), end) : end;
+    if (start > end) return void res.writeHead(416, { 'Content-Range': `bytes */${info.size}` }).end();
+    res.writeHead(206, {
+      'Content-Type': type,
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${info.size}`,
+      'Accept-Ranges': 'bytes',
+    });
+  } else {
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': info.size, 'Accept-Ranges': 'bytes' });
+  }
+  if (req.method === 'HEAD') return void res.end();
+
+  const drop = Number(url.searchParams.get('drop'));
+  const last = drop > 0 ? Math.min(end, start + drop - 1) : end;
+  const stream = createReadStream(file, { start, end: last });
+  stream.pipe(res, { end: !drop });
+  if (drop) stream.on('end', () => res.socket?.destroy()); // a connection that breaks mid-file
+}
+
+export function startServer(port = PORT): Promise<() => Promise<void>> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  return new Promise((resolveStart) => {
+    server.listen(port, '127.0.0.1', () => {
+      resolveStart(() => new Promise((done) => server.close(() => done())));
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await startServer();
+  console.log(`test server on ${PAGE_ORIGIN} (also ${CDN_ORIGIN})`);
+}

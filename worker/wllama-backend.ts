@@ -1,0 +1,115 @@
+// GGUF models on llama.cpp compiled to wasm (wllama). Weights come from our model store as
+// Blobs; wllama runs on the CPU unless the GPU has shader-f16, which its WebGPU shaders need.
+import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
+import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
+import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
+import { LlamaChatError } from '../src/errors.js';
+import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
+import type { Backend, ChunkSink, ProgressSink } from './backend.js';
+import { probeGpu } from './gpu-probe.js';
+import { openModelFile } from './model-store.js';
+import { UsageMeter } from './usage-meter.js';
+
+const DEFAULT_CONTEXT = 2048;
+
+export class WllamaBackend implements Backend {
+  private current: AbortController | undefined;
+
+  private constructor(
+    readonly record: ModelRecord,
+    private readonly wllama: Wllama,
+  ) {}
+
+  static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaBackend> {
+    const file = await openModelFile(record, onProgress);
+    onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
+
+    const gpu = await probeGpu();
+    const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+    wllama.setCompat(null); // never fetch wllama's compat build from its CDN
+    try {
+      await wllama.loadModel([file], {
+        n_ctx: record.contextLength ?? DEFAULT_CONTEXT,
+        // One thread: embedding pages are rarely cross-origin isolated, and more threads than
+        // cores collapse throughput. WebGPU only where wllama's f16 shaders can run.
+        n_threads: 1,
+        n_gpu_layers: gpu.shaderF16 ? undefined : 0,
+        n_parallel: 1,
+      });
+    } catch (error) {
+      await wllama.exit().catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new LlamaChatError('integrity', `${record.id} could not be loaded: the file is not a usable GGUF model (${reason}).`);
+    }
+    onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
+    return new WllamaBackend(record, wllama);
+  }
+
+  async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
+    const abort = new AbortController();
+    this.current = abort;
+    const id = `chatcmpl-${crypto.randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const meter = new UsageMeter();
+    let finish: FinishReason = 'stop';
+    const emit = (content: string | undefined, finishReason: FinishReason | null) =>
+      onChunk({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: this.record.id,
+        choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finishReason }],
+      });
+
+    try {
+      await this.wllama.createChatCompletion({
+        messages: request.messages,
+        stream: true,
+        abortSignal: abort.signal,
+        temp: request.temperature,
+        top_p: request.top_p,
+        seed: request.seed,
+        max_tokens: request.max_tokens,
+        onData: (chunk: WllamaChunk) => {
+          const choice = chunk.choices[0];
+          if (chunk.timings) meter.timings(chunk.timings.prompt_n, chunk.timings.predicted_n);
+          if (choice?.delta.content) {
+            meter.token();
+            emit(choice.delta.content, null);
+          }
+          if (choice?.finish_reason === 'length') finish = 'length';
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof WllamaAbortError)) throw toChatError(error);
+      finish = 'abort';
+    } finally {
+      if (this.current === abort) this.current = undefined;
+    }
+    const last = {
+      id,
+      object: 'chat.completion.chunk' as const,
+      created,
+      model: this.record.id,
+      choices: [{ index: 0, delta: {}, finish_reason: finish }],
+    };
+    onChunk(request.stream_options?.include_usage ? { ...last, usage: meter.usage() } : last);
+  }
+
+  interrupt(): void {
+    this.current?.abort();
+  }
+
+  async unload(): Promise<void> {
+    this.interrupt();
+    await this.wllama.exit();
+  }
+}
+
+function toChatError(error: unknown): LlamaChatError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/context|exceed/i.test(message)) {
+    return new LlamaChatError('context-overflow', `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`);
+  }
+  return new LlamaChatError('bad-input', `The model could not answer: ${message}`);
+}
