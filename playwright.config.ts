@@ -13,6 +13,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1, // two cores: one browser at a time keeps the engine's timing sane
   timeout: 60_000,
+  outputDir: 'test-results/e2e-artifacts',
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     baseURL: PAGE_ORIGIN,

@@ -85,7 +85,8 @@ export class LlamaChat extends LitElement {
     this.session.unload();
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  // Before rendering, so the state these set shows in this update rather than a second one.
+  protected override willUpdate(changed: PropertyValues<this>): void {
     const modelChanged = changed.has('model') && changed.get('model') !== undefined;
     if (modelChanged || changed.has('models')) this.session.unload();
     if (this.autoload && this.session.status === 'idle') this.session.load().catch(() => {}); // reported through events

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { addChat, events, modelRequestLog, openPage } from './helpers.js';
+import { addChat, events, modelRequestLog, openPage, waitReady } from './helpers.js';
 
 test.describe('<llama-chat> with the tiny model', () => {
   test('upgrades, loads with progress that climbs to the total, and says it is ready', async ({ page }) => {
     await openPage(page);
     await addChat(page, { autoload: '' });
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
 
     const progress = (await events(page, 'llama-chat-progress')).map((e) => e.detail as { phase: string; loaded: number; total: number });
     const download = progress.filter((p) => p.phase === 'download');
@@ -28,7 +28,7 @@ test.describe('<llama-chat> with the tiny model', () => {
     await expect(page.locator('llama-chat')).toContainText('Tiny test model (random weights)');
     expect(requests).toHaveLength(0);
     await start.click();
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
     expect(requests.length).toBeGreaterThan(0);
   });
 
@@ -60,7 +60,7 @@ test.describe('<llama-chat> with the tiny model', () => {
   test('typing and pressing Enter sends a message through the view', async ({ page }) => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '16' });
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
     const input = page.getByRole('textbox', { name: 'Message' });
     await input.fill('Hi from the keyboard');
     await input.press('Enter');
@@ -73,7 +73,7 @@ test.describe('<llama-chat> with the tiny model', () => {
   test('stop() ends an answer promptly, keeps the partial answer, and the next send works', async ({ page }) => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '400' });
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
     const result = await page.evaluate(async () => {
       let stoppedAfter = -1;
       let tokens = 0;
@@ -108,14 +108,14 @@ test.describe('<llama-chat> with the tiny model', () => {
     const requests = modelRequestLog(page);
     await openPage(page);
     await addChat(page, { autoload: '' });
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
     expect(requests.length).toBeGreaterThan(0);
 
     requests.length = 0;
     await page.reload();
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '8' });
-    await page.waitForFunction(() => window.chat.status === 'ready');
+    await waitReady(page);
     const download = (await events(page, 'llama-chat-progress')).filter((e) => (e.detail as { phase: string }).phase === 'download');
     expect(download).toHaveLength(0);
     expect(requests.map((r) => r.url())).toEqual([]);

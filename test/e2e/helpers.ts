@@ -67,3 +67,14 @@ export function modelRequestLog(page: Page): Request[] {
   });
   return log;
 }
+
+/** Waits until the element is ready; fails at once, with its message, if it reports an error. */
+export async function waitReady(page: Page): Promise<void> {
+  const handle = await page.waitForFunction(() => {
+    const error = window.recorded.find((e) => e.type === 'llama-chat-error');
+    if (error) return { error: error.detail };
+    return window.chat.status === 'ready' ? { ok: true } : false;
+  });
+  const outcome = (await handle.jsonValue()) as { error?: unknown };
+  if (outcome.error) throw new Error(`<llama-chat> failed: ${JSON.stringify(outcome.error)}`);
+}
