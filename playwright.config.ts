@@ -6,6 +6,15 @@ import { PAGE_ORIGIN, PORT } from './test/server.js';
 // CHROMIUM_PATH picks another, and without either Playwright's installed browser is used.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '*.spec.ts',
@@ -18,19 +27,21 @@ export default defineConfig({
   use: {
     baseURL: PAGE_ORIGIN,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
   },
+  projects: [
+    {
+      // WebGPU on SwiftShader: real WebGPU, no shader-f16.
+      name: 'webgpu',
+      testIgnore: '*.no-webgpu.spec.ts',
+      use: { launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } },
+    },
+    {
+      // The same browser with no WebGPU adapter at all.
+      name: 'no-webgpu',
+      testMatch: '*.no-webgpu.spec.ts',
+      use: { launchOptions: { executablePath, args: CHROMIUM_ARGS } },
+    },
+  ],
   webServer: {
     command: 'node --import tsx test/server.ts',
     url: `${PAGE_ORIGIN}/health`,

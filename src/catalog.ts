@@ -2,23 +2,44 @@ import { LlamaChatError } from './errors.js';
 import type { ModelRecord } from './types.js';
 
 export const DEFAULT_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f16_1-MLC';
+export const DEFAULT_F32_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f32_1-MLC';
+export const CPU_FALLBACK_MODEL_ID = 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF';
 
-const MLC_HUB = 'https://huggingface.co/mlc-ai';
+// web-llm 0.2.86's hosts and compiled libraries for these builds. A site that wants no third
+// party at all copies the folders and the .wasm files to its own origin and registers records
+// with its own `url` and `modelLib` (see README, "Self-hosting").
+const MLC_WEIGHTS = 'https://huggingface.co/mlc-ai';
+const MLC_LIBS = 'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base';
+
+// Download sizes are those of the published weight shards, rounded; GPU memory is web-llm's
+// own `vram_required_MB` for each build.
+function llama31(quant: 'q4f16_1' | 'q4f32_1', context: 4096 | 1024, vramMB: number, sizeBytes: number): ModelRecord {
+  const base = `Llama-3.1-8B-Instruct-${quant}-MLC`;
+  return {
+    id: context === 4096 ? base : `${base}-1k`,
+    engine: 'web-llm',
+    url: `${MLC_WEIGHTS}/${base}`,
+    modelLib: `${MLC_LIBS}/Llama-3_1-8B-Instruct-${quant}_cs1k-webgpu.wasm`,
+    label: `Llama 3.1 8B Instruct (${quant}${context === 1024 ? ', 1k context' : ''})`,
+    sizeBytes,
+    contextLength: context,
+    vramMB,
+    requiredFeatures: quant === 'q4f16_1' ? ['shader-f16'] : [],
+  };
+}
 
 /** Models every page can name by id. Pages add their own through the `models` property. */
 export const BUILT_IN_MODELS: readonly ModelRecord[] = [
+  llama31('q4f16_1', 4096, 5001, 4_520_000_000),
+  llama31('q4f32_1', 4096, 6101, 4_560_000_000),
+  llama31('q4f16_1', 1024, 4598, 4_520_000_000),
+  llama31('q4f32_1', 1024, 5296, 4_560_000_000),
   {
-    id: 'Llama-3.1-8B-Instruct-q4f16_1-MLC',
-    engine: 'web-llm',
-    url: `${MLC_HUB}/Llama-3.1-8B-Instruct-q4f16_1-MLC`,
-    label: 'Llama 3.1 8B Instruct (q4f16_1)',
-    contextLength: 4096,
-  },
-  {
-    id: 'Llama-3.1-8B-Instruct-q4f32_1-MLC',
-    engine: 'web-llm',
-    url: `${MLC_HUB}/Llama-3.1-8B-Instruct-q4f32_1-MLC`,
-    label: 'Llama 3.1 8B Instruct (q4f32_1)',
+    id: CPU_FALLBACK_MODEL_ID,
+    engine: 'wllama',
+    url: 'https://huggingface.co/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/main/Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+    label: 'Llama 3.2 1B Instruct (Q4_K_M, CPU)',
+    sizeBytes: 808_000_000,
     contextLength: 4096,
   },
 ];

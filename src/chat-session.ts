@@ -1,9 +1,9 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
-import { resolveModel } from './catalog.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
 import { ProgressTracker, type ProgressView } from './format.js';
+import { pickModel, type ModelChoice } from './model-choice.js';
 import type { ChatMessage, ChatStatus, CompletionUsage, LoadProgress, ModelRecord } from './types.js';
 
 export interface SessionSettings {
@@ -43,6 +43,9 @@ export class ChatSession {
   private client: EngineClient | undefined;
   private loading: Promise<void> | undefined;
   private loadedModel: string | undefined;
+  private choice: Promise<ModelChoice> | undefined;
+  /** The model this session runs, with a notice when the device got a fallback. */
+  chosen: ModelChoice | undefined;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -50,34 +53,49 @@ export class ChatSession {
     return this.conversation;
   }
 
-  /** The record of the configured model, or undefined when the id is unknown. */
-  record(): ModelRecord | undefined {
+  /**
+   * Decides which model runs here (the page's pinned one, checked against this device, or the
+   * device's default) before anything is downloaded, so the view can show it and its size.
+   */
+  prepare(): Promise<ModelChoice> {
     const { model, models } = this.host.settings();
-    try {
-      return resolveModel(model, models);
-    } catch {
-      return undefined;
-    }
+    this.choice ??= pickModel(model || undefined, models).then(
+      (choice) => {
+        this.chosen = choice;
+        this.host.onChange();
+        return choice;
+      },
+      (error: unknown) => {
+        this.choice = undefined; // ask again on retry
+        throw this.fail(error);
+      },
+    );
+    return this.choice;
+  }
+
+  /** The chosen model's record, once prepare() has run. */
+  record(): ModelRecord | undefined {
+    return this.chosen?.record;
   }
 
   load(): Promise<void> {
-    const { model, models } = this.host.settings();
-    if (this.loadedModel === model && this.client) return Promise.resolve();
-    this.loading ??= this.loadModel(model, models).finally(() => {
+    if (this.loadedModel && this.client) return Promise.resolve();
+    this.loading ??= this.loadModel().finally(() => {
       this.loading = undefined;
     });
     return this.loading;
   }
 
-  private async loadModel(model: string, models: readonly ModelRecord[]): Promise<void> {
+  private async loadModel(): Promise<void> {
+    const { record } = await this.prepare(); // reports its own failure
     const tracker = new ProgressTracker();
     this.error = undefined;
     this.setStatus('downloading');
     this.client?.terminate();
-    const client = new EngineClient();
+    const client = new EngineClient(this.host.settings().models);
     this.client = client;
     try {
-      await client.load(resolveModel(model, models), (progress) => {
+      await client.load(record, (progress) => {
         if (this.client !== client) return; // a newer load replaced this one
         this.progress = tracker.update(progress);
         this.status = progress.phase === 'download' ? 'downloading' : 'loading';
@@ -85,10 +103,10 @@ export class ChatSession {
         this.host.onChange();
       });
       if (this.client !== client) return;
-      this.loadedModel = model;
+      this.loadedModel = record.id;
       this.progress = undefined;
       this.setStatus('ready');
-      this.host.emit('llama-chat-ready', { model });
+      this.host.emit('llama-chat-ready', { model: record.id });
     } catch (error) {
       if (this.client !== client) throw toLlamaChatError(error); // replaced or unloaded: not news
       client.terminate();
@@ -163,14 +181,17 @@ export class ChatSession {
     this.host.onChange();
   }
 
-  /** Frees the model (the element left the page, or its model changed). */
+  /** Frees the model and forgets the choice (the element left the page, or its model changed). */
   unload(): void {
     this.client?.terminate();
     this.client = undefined;
     this.loadedModel = undefined;
     this.loading = undefined;
+    this.choice = undefined;
+    this.chosen = undefined;
     this.progress = undefined;
-    if (this.status !== 'error') this.setStatus('idle');
+    this.error = undefined;
+    this.setStatus('idle');
   }
 
   private fail(error: unknown): LlamaChatError {

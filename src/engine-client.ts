@@ -3,7 +3,8 @@ import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../worker/index.ts?worker&url';
 import type { WorkerApi } from '../worker/index.js';
 import { AsyncQueue } from './async-queue.js';
-import { resolveModel, DEFAULT_MODEL_ID } from './catalog.js';
+import { BUILT_IN_MODELS } from './catalog.js';
+import { pickModel } from './model-choice.js';
 import { LlamaChatError, toLlamaChatError } from './errors.js';
 import { spawnWorker } from './spawn-worker.js';
 import type {
@@ -18,7 +19,7 @@ import type {
 } from './types.js';
 
 export interface EngineOptions {
-  /** A model id (default: the built-in Llama 3.1 8B). */
+  /** A model id; absent: the best built-in model for this device (Llama 3.1 8B on WebGPU). */
   model?: string;
   /** Extra model records the id may name. */
   models?: readonly ModelRecord[];
@@ -48,8 +49,8 @@ export interface ModelCache {
 
 /** Starts a worker, loads the model into it and resolves once it can answer. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const record = resolveModel(options.model ?? DEFAULT_MODEL_ID, options.models);
-  const client = new EngineClient();
+  const { record } = await pickModel(options.model, options.models);
+  const client = new EngineClient(options.models);
   try {
     await client.load(record, options.onProgress);
   } catch (error) {
@@ -69,11 +70,18 @@ export class EngineClient {
   private died: Promise<never> | undefined;
   private kill: ((error: LlamaChatError) => void) | undefined;
 
+  /** `models`: the page's own records, so their stored copies are found too. */
+  constructor(private readonly models: readonly ModelRecord[] = []) {}
+
   readonly cache: ModelCache = {
-    list: () => this.call((api) => api.listCached()),
-    delete: (id) => this.call((api) => api.deleteCached(id)),
+    list: () => this.call((api) => api.listCached(this.knownModels())),
+    delete: (id) => this.call((api) => api.deleteCached(this.knownModels().find((m) => m.id === id) ?? id)),
     estimate: () => this.call((api) => api.estimate()),
   };
+
+  private knownModels(): ModelRecord[] {
+    return [...this.models, ...BUILT_IN_MODELS.filter((b) => !this.models.some((m) => m.id === b.id))];
+  }
 
   load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
     return this.call((api) => api.load(record, proxy(onProgress)));

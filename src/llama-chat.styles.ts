@@ -51,7 +51,8 @@ export const styles = css`
   .message.assistant { align-self: flex-start; background: var(--_surface); }
   .content { white-space: pre-wrap; overflow-wrap: anywhere; }
   .note { font-size: 0.8em; color: var(--_muted); margin-top: 4px; }
-  .consent, .progress, .error { margin: 0 var(--_gap) var(--_gap); }
+  .consent, .progress, .error, .notice { margin: 0 var(--_gap) var(--_gap); }
+  .notice { color: var(--_muted); font-size: 0.9em; }
   .consent { padding: var(--_gap); border: 1px dashed var(--_border); border-radius: var(--_radius); }
   .consent p { margin: 0 0 var(--_gap); }
   progress { width: 100%; accent-color: var(--_accent); }

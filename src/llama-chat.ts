@@ -2,7 +2,6 @@
 // ChatSession beside it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { DEFAULT_MODEL_ID } from './catalog.js';
 import { ChatSession, type SessionEvents, type SessionSettings, type ViewMessage } from './chat-session.js';
 import { formatBytes } from './format.js';
 import { styles } from './llama-chat.styles.js';
@@ -49,7 +48,7 @@ export class LlamaChat extends LitElement {
 
   constructor() {
     super();
-    this.model = DEFAULT_MODEL_ID;
+    this.model = ''; // the best built-in model for this device
     this.models = [];
     this.systemPrompt = '';
     this.autoload = false;
@@ -89,7 +88,10 @@ export class LlamaChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const modelChanged = changed.has('model') && changed.get('model') !== undefined;
     if (modelChanged || changed.has('models')) this.session.unload();
-    if (this.autoload && this.session.status === 'idle') this.session.load().catch(() => {}); // reported through events
+    if (this.session.status !== 'idle') return;
+    // Failures are shown in the view and reported through events.
+    if (this.autoload) this.session.load().catch(() => {});
+    else this.session.prepare().catch(() => {});
   }
 
   override connectedCallback(): void {
@@ -104,13 +106,14 @@ export class LlamaChat extends LitElement {
     return html`
       <section part="container" class="chat">
         <header part="header">
-          <span class="title">${record?.label ?? this.model}</span>
+          <span class="title">${record?.label ?? (this.model || "Choosing a model…")}</span>
           <span class="status" data-status=${status}>${statusText(status)}</span>
         </header>
         <div part="messages" class="messages" role="log" aria-live="polite" aria-label="Conversation">
           ${repeat(this.session.messages, (_, i) => i, (m) => this.renderMessage(m))}
         </div>
-        ${status === 'idle' && !this.autoload ? this.renderConsent(record) : nothing}
+        ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
+        ${status === 'idle' && !this.autoload && record ? this.renderConsent(record) : nothing}
         ${busy ? this.renderProgress() : nothing}
         ${this.session.error ? this.renderError() : nothing}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
@@ -138,14 +141,18 @@ export class LlamaChat extends LitElement {
     </div>`;
   }
 
-  private renderConsent(record: ModelRecord | undefined) {
-    const size = record?.sizeBytes ? ` (${formatBytes(record.sizeBytes)} download)` : '';
+  private renderConsent(record: ModelRecord) {
+    const size = record.sizeBytes ? ` (${formatBytes(record.sizeBytes)} download)` : '';
     return html`<div part="consent" class="consent">
-      <p>${record?.label ?? this.model}${size} runs in your browser. Nothing you type leaves this device.</p>
-      <button part="load-button" type="button" @click=${() => this.session.load().catch(() => {})}>
-        Download and start
-      </button>
+      <p>${record.label ?? record.id}${size} runs in your browser. Nothing you type leaves this device.</p>
+      <button part="load-button" type="button" @click=${this.onConsent}>Download and start</button>
     </div>`;
+  }
+
+  private onConsent(): void {
+    // The user agreed to a large download: ask the browser not to evict it under pressure.
+    void navigator.storage?.persist?.().catch(() => false);
+    this.session.load().catch(() => {});
   }
 
   private renderProgress() {

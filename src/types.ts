@@ -8,7 +8,7 @@ export interface ModelRecord {
   /** Unique id, used by the `model` attribute and as the cache key. */
   id: string;
   engine: EngineKind;
-  /** Where the weights come from (a GGUF file for `wllama`). */
+  /** Where the weights come from: a GGUF file for `wllama`, an MLC model folder for `web-llm`. */
   url: string;
   /** Human-readable name shown in the view. */
   label?: string;
@@ -18,6 +18,12 @@ export interface ModelRecord {
   contextLength?: number;
   /** Lower-case hex SHA-256 of the file, checked after download when given. */
   sha256?: string;
+  /** web-llm only: URL of the compiled model library (`model_lib` wasm). */
+  modelLib?: string;
+  /** GPU memory the model needs, in MB (web-llm's `vram_required_MB`). */
+  vramMB?: number;
+  /** WebGPU features the model needs, e.g. `shader-f16` for q4f16 builds. */
+  requiredFeatures?: string[];
 }
 
 export type Role = 'system' | 'user' | 'assistant';

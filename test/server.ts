@@ -4,6 +4,8 @@
 //               /dist/ or, with ?dist=cross, the same files on the other loopback host name
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes
+//   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
+//               fault on or off for all of them (a server that goes away and comes back)
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,7 +17,9 @@ const MOUNTS: Record<string, string> = {
   '/dist/': join(ROOT, 'dist'),
   '/pages/': join(ROOT, 'test/e2e/pages'),
   '/models/': join(ROOT, 'test/.generated'),
+  '/mlc/': join(ROOT, 'test/.generated/mlc'),
 };
+let mlcFault: 'none' | '404' | 'drop' = 'none';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -46,6 +50,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res.setHeader('Cache-Control', 'no-store');
   if (req.method === 'OPTIONS') return void res.writeHead(204).end();
   if (url.pathname === '/health') return void res.writeHead(200).end('ok');
+
+  if (url.pathname === '/control/mlc') {
+    const fault = url.searchParams.get('fault');
+    if (fault === 'none' || fault === '404' || fault === 'drop') mlcFault = fault;
+    return void res.writeHead(200).end(mlcFault);
+  }
+  if (url.pathname.startsWith('/mlc/') && mlcFault === '404') return void res.writeHead(404).end('gone');
+  if (url.pathname.startsWith('/mlc/') && mlcFault === 'drop') return void req.socket.destroy();
 
   const forced = Number(url.searchParams.get('status'));
   if (forced) return void res.writeHead(forced).end(`forced ${forced}`);

@@ -5,7 +5,7 @@ import '../src/errors.js'; // carries error codes across the boundary
 import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgress, ModelRecord, StorageEstimate } from '../src/types.js';
 import type { Backend } from './backend.js';
 import { loadBackend } from './engine-router.js';
-import { deleteModelFile, listModelFiles } from './model-store.js';
+import { deleteCachedModel, listCachedModels } from './model-cache.js';
 
 type Sink<T> = (value: T) => void;
 
@@ -55,13 +55,14 @@ const api = {
     backend = undefined;
   },
 
-  listCached(): Promise<CachedModel[]> {
-    return listModelFiles();
+  /** Stored models; `records` says which web-llm builds to look for. */
+  listCached(records: ModelRecord[]): Promise<CachedModel[]> {
+    return listCachedModels(records);
   },
 
-  async deleteCached(id: string): Promise<void> {
-    if (backend?.record.id === id) await api.unload();
-    await deleteModelFile(id);
+  async deleteCached(record: ModelRecord | string): Promise<void> {
+    if (backend?.record.id === (typeof record === 'string' ? record : record.id)) await api.unload();
+    await deleteCachedModel(record);
   },
 
   async estimate(): Promise<StorageEstimate> {

@@ -6,7 +6,7 @@ import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
-import { probeGpu } from './gpu-probe.js';
+import { probeDevice } from '../src/device-probe.js';
 import { openModelFile } from './model-store.js';
 import { UsageMeter } from './usage-meter.js';
 
@@ -24,7 +24,7 @@ export class WllamaBackend implements Backend {
     const file = await openModelFile(record, onProgress);
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
-    const gpu = await probeGpu();
+    const device = await probeDevice();
     const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
     try {
@@ -33,7 +33,7 @@ export class WllamaBackend implements Backend {
         // One thread: embedding pages are rarely cross-origin isolated, and more threads than
         // cores collapse throughput. WebGPU only where wllama's f16 shaders can run.
         n_threads: 1,
-        n_gpu_layers: gpu.shaderF16 ? undefined : 0,
+        n_gpu_layers: device.shaderF16 ? undefined : 0,
         n_parallel: 1,
       });
     } catch (error) {

@@ -1,9 +1,25 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
 
 /** The tiny model every end-to-end test serves from localhost; made once, deterministically. */
 export const TINY_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny.gguf', import.meta.url));
+/** A model of some tens of MB, large enough to see in the storage estimate. */
+export const MEDIUM_MODEL_FILE = fileURLToPath(new URL('../.generated/medium.gguf', import.meta.url));
+const generated = (path: string) => fileURLToPath(new URL(`../.generated/${path}`, import.meta.url));
+
+/**
+ * A web-llm model folder as web-llm fetches it (`<url>/resolve/main/mlc-chat-config.json`) and
+ * a model library that is valid wasm but no compiled model: real MLC builds cannot be made here.
+ */
+function writeMlcFixture(): void {
+  mkdirSync(generated('mlc/mlc-test/resolve/main'), { recursive: true });
+  writeFileSync(
+    generated('mlc/mlc-test/resolve/main/mlc-chat-config.json'),
+    JSON.stringify({ model_type: 'llama', context_window_size: 1024, conv_template: { name: 'llama-3_1' } }),
+  );
+  writeFileSync(generated('mlc/not-a-model-lib.wasm'), new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+}
 
 export default async function globalSetup(): Promise<void> {
   if (!existsSync(fileURLToPath(new URL('../../dist/llama-chat.js', import.meta.url)))) {
@@ -11,4 +27,6 @@ export default async function globalSetup(): Promise<void> {
   }
   mkdirSync(fileURLToPath(new URL('../.generated/', import.meta.url)), { recursive: true });
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
+  if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
+  writeMlcFixture();
 }

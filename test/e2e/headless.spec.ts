@@ -2,12 +2,6 @@ import { expect, test } from '@playwright/test';
 import type { ChatCompletionChunk } from '../../src/types.js';
 import { tinyRecord } from './helpers.js';
 
-type Library = typeof import('../../src/index.js');
-declare global {
-  interface Window {
-    llamaChat: Library;
-  }
-}
 
 test('createEngine() streams OpenAI-shaped chunks with no element on the page', async ({ page }) => {
   await page.goto('/pages/headless.html');

@@ -25,6 +25,8 @@ declare global {
   interface Window {
     recorded: RecordedEvent[];
     chat: LlamaChat;
+    /** The library's exports, on pages/headless.html. */
+    llamaChat: typeof import('../../src/index.js');
   }
 }
 

@@ -1,0 +1,34 @@
+/** What this device offers the engines: the WebGPU adapter's features and limits, and memory. */
+export interface DeviceProfile {
+  /** A WebGPU adapter could be had. */
+  webgpu: boolean;
+  /** The adapter has `shader-f16` (needed by q4f16 builds and by wllama's WebGPU shaders). */
+  shaderF16: boolean;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+  /** `navigator.deviceMemory` in GB (coarse, capped by the browser); undefined where unsupported. */
+  deviceMemoryGB: number | undefined;
+}
+
+interface GpuAdapterLike {
+  features: ReadonlySet<string>;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+
+interface NavigatorLike {
+  gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null> };
+  deviceMemory?: number;
+}
+
+/** Asks the browser; works on the main thread and in workers. Never throws. */
+export async function probeDevice(): Promise<DeviceProfile> {
+  const nav = navigator as unknown as NavigatorLike;
+  const adapter = await nav.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  return {
+    webgpu: !!adapter,
+    shaderF16: adapter?.features.has('shader-f16') ?? false,
+    maxBufferSize: adapter?.limits.maxBufferSize ?? 0,
+    maxStorageBufferBindingSize: adapter?.limits.maxStorageBufferBindingSize ?? 0,
+    deviceMemoryGB: nav.deviceMemory,
+  };
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ModelRecord } from '../../src/types.js';
+import { mapWebLlmError } from '../../worker/web-llm-errors.js';
+import { mapWebLlmProgress } from '../../worker/web-llm-progress.js';
+
+const GB = 4_520_000_000;
+
+test("web-llm's progress texts become download, load and compile phases", () => {
+  // The texts as web-llm 0.2.86 writes them.
+  assert.deepEqual(mapWebLlmProgress({ progress: 0, timeElapsed: 0, text: 'Start to fetch params' }, GB), {
+    phase: 'download', loaded: 0, total: GB, text: 'Downloading the model',
+  });
+  const fetching = mapWebLlmProgress({
+    progress: 0.25, timeElapsed: 12,
+    text: 'Fetching param cache[27/108]: 1130MB fetched. 25% completed, 12 secs elapsed. It can take a while when we first visit this page to populate the cache. Later refreshes will become faster.',
+  }, GB);
+  assert.deepEqual(fetching, { phase: 'download', loaded: GB / 4, total: GB, text: 'Downloading the model' });
+  const loading = mapWebLlmProgress({ progress: 1, timeElapsed: 3, text: 'Loading model from cache[108/108]: 4311MB loaded. 100% completed, 3 secs elapsed.' }, GB);
+  assert.deepEqual(loading, { phase: 'load', loaded: GB, total: GB, text: 'Loading the model onto the GPU' });
+  const shaders = mapWebLlmProgress({ progress: 0.5, timeElapsed: 5, text: 'Loading GPU shader modules[41/82]: 50% completed, 5 secs elapsed.' }, GB);
+  assert.deepEqual(shaders, { phase: 'compile', loaded: 41, total: 82, text: 'Preparing the GPU' });
+  assert.equal(mapWebLlmProgress({ progress: 1, timeElapsed: 9, text: 'Finish loading on WebGPU - nvidia' }, GB).phase, 'compile');
+});
+
+const record: ModelRecord = { id: 'Llama-3.1-8B-Instruct-q4f16_1-MLC', engine: 'web-llm', url: 'https://example.test/m', modelLib: 'https://example.test/lib.wasm' };
+const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
+
+test("web-llm's named errors map to our codes", () => {
+  const cases: Array<[Error, string]> = [
+    [named('WebGPUNotAvailableError'), 'webgpu-unavailable'],
+    [named('ShaderF16SupportError'), 'webgpu-unavailable'],
+    [named('DeviceLostError'), 'device-lost'],
+    [named('ContextWindowSizeExceededError'), 'context-overflow'],
+    [named('QuotaExceededError'), 'quota-exceeded'],
+  ];
+  for (const [error, code] of cases) assert.equal(mapWebLlmError(error, record).code, code, error.name);
+});
+
+test('plain sentences map by what they say', () => {
+  const network = mapWebLlmError(new Error('Failed to store https://x/resolve/main/params_shard_3.bin with error: Error: Network response was not ok'), record);
+  assert.equal(network.code, 'network');
+  assert.match(network.message, /try again/i);
+  assert.equal(mapWebLlmError(new TypeError('Failed to fetch'), record).code, 'network');
+  assert.equal(mapWebLlmError(new Error('Out of memory while allocating buffer'), record).code, 'insufficient-memory');
+  assert.equal(mapWebLlmError(new WebAssembly.CompileError('bad magic'), record).code, 'integrity');
+});
