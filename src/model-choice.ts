@@ -13,8 +13,10 @@ export interface ModelChoice {
 
 /** Assumed where the browser does not tell (`navigator.deviceMemory` is Chromium-only). */
 const UNKNOWN_MEMORY_GB = 8;
-/** Below this the 8B model's largest tensors do not fit in one GPU buffer. */
+/** web-llm cannot start below this buffer size. */
 const MIN_BUFFER_BYTES = 256 * 1024 * 1024;
+/** Below this storage-binding size web-llm runs only the 1k-context builds of the 8B model. */
+const FULL_CONTEXT_BINDING_BYTES = 1024 * 1024 * 1024;
 
 function builtIn(id: string): ModelRecord {
   return BUILT_IN_MODELS.find((m) => m.id === id)!;
@@ -33,7 +35,8 @@ export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelC
   const memory = device.deviceMemoryGB ?? UNKNOWN_MEMORY_GB;
   if (memory < 4) return cpu('This device has too little memory for Llama 3.1 8B; using a smaller model on the CPU.');
   const base = device.shaderF16 ? DEFAULT_MODEL_ID : DEFAULT_F32_MODEL_ID;
-  return memory >= 8 ? { record: builtIn(base) } : { record: builtIn(`${base}-1k`) };
+  const fullContext = memory >= 8 && device.maxStorageBufferBindingSize >= FULL_CONTEXT_BINDING_BYTES;
+  return { record: builtIn(fullContext ? base : `${base}-1k`) };
 }
 
 /** Throws `webgpu-unavailable` or `insufficient-memory` when `record` cannot run here. */

@@ -11,6 +11,7 @@ const profiles: Record<string, DeviceProfile> = {
   'desktop without f16': { webgpu: true, shaderF16: false, maxBufferSize: GB, maxStorageBufferBindingSize: GB, deviceMemoryGB: 16 },
   'phone with 4 GB': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 4 },
   'phone with 2 GB': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 2 },
+  'laptop with small bindings': { webgpu: true, shaderF16: true, maxBufferSize: 2 * GB, maxStorageBufferBindingSize: 512 * 1024 ** 2, deviceMemoryGB: 16 },
   'no WebGPU': { webgpu: false, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, deviceMemoryGB: 8 },
   'Safari (memory unknown)': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: GB, deviceMemoryGB: undefined },
 };
@@ -21,6 +22,7 @@ const defaults: Array<[string, string, boolean]> = [
   ['desktop without f16', 'Llama-3.1-8B-Instruct-q4f32_1-MLC', false],
   ['phone with 4 GB', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
   ['phone with 2 GB', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
+  ['laptop with small bindings', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
   ['no WebGPU', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
   ['Safari (memory unknown)', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', false],
 ];
