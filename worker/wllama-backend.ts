@@ -4,7 +4,7 @@ import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { LlamaChatError } from '../src/errors.js';
-import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
+import type { ChatCompletionRequest, CompletionUsage, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { probeDevice } from '../src/device-probe.js';
 import { openModelFile } from './model-store.js';
@@ -52,13 +52,14 @@ export class WllamaBackend implements Backend {
     const created = Math.floor(Date.now() / 1000);
     const meter = new UsageMeter();
     let finish: FinishReason = 'stop';
-    const emit = (content: string | undefined, finishReason: FinishReason | null) =>
+    const emit = (content: string | undefined, finishReason: FinishReason | null, usage?: CompletionUsage) =>
       onChunk({
         id,
         object: 'chat.completion.chunk',
         created,
         model: this.record.id,
         choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finishReason }],
+        ...(usage ? { usage } : {}),
       });
 
     try {
@@ -86,14 +87,7 @@ export class WllamaBackend implements Backend {
     } finally {
       if (this.current === abort) this.current = undefined;
     }
-    const last = {
-      id,
-      object: 'chat.completion.chunk' as const,
-      created,
-      model: this.record.id,
-      choices: [{ index: 0, delta: {}, finish_reason: finish }],
-    };
-    onChunk(request.stream_options?.include_usage ? { ...last, usage: meter.usage() } : last);
+    emit(undefined, finish, request.stream_options?.include_usage ? meter.usage() : undefined);
   }
 
   interrupt(): void {
