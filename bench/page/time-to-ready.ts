@@ -1,0 +1,29 @@
+// Figure 2: connectedCallback → llama-chat-ready with the model stored, and the part of it
+// that is only starting the engine worker.
+import type { ModelRecord } from 'llama-chat';
+import { addElement } from './element.js';
+
+export async function elementTimeToReady(record: ModelRecord): Promise<number> {
+  const { ready, connectedAt } = addElement(record);
+  return (await ready) - connectedAt;
+}
+
+/**
+ * Starts the library's worker script the way the element does and times its first answer to a
+ * trivial comlink call (interrupt() with nothing loaded): fetch, parse, evaluate, one round trip.
+ * The message is comlink's wire format, written out so the page needs no comlink of its own.
+ */
+export async function workerStartup(workerUrl: string): Promise<number> {
+  const startedAt = performance.now();
+  const worker = new Worker(workerUrl, { type: 'module', name: 'llama-chat' });
+  try {
+    const answeredAt = new Promise<number>((resolve, reject) => {
+      worker.addEventListener('message', () => resolve(performance.now()), { once: true });
+      worker.addEventListener('error', (event) => reject(new Error(`worker failed: ${event.message}`)), { once: true });
+    });
+    worker.postMessage({ id: 'bench-probe', type: 'APPLY', path: ['interrupt'], argumentList: [] });
+    return (await answeredAt) - startedAt;
+  } finally {
+    worker.terminate();
+  }
+}

@@ -1,0 +1,93 @@
+// `npm run bench` (after the build): runs every figure in one headless Chromium and writes
+// bench/results/latest.json and latest.md. BENCH_ROUNDS changes the number of rounds (≥ 5).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './browser.js';
+import { measureEntryWeight } from './entry-weight.js';
+import { computeFigures } from './figures.js';
+import { measureModelLoad } from './model-load.js';
+import { ensureModel, LARGE, modelRecord, TINY } from './models.js';
+import { renderMarkdown, type BenchReport, type BenchSettings } from './report.js';
+import { measureTimeToReady } from './time-to-ready.js';
+import { measureTokenPath } from './token-path.js';
+import { PAGE_ORIGIN, startServer } from '../test/server.js';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('BENCH_ROUNDS must be a positive integer');
+if (rounds < 5) console.warn(`BENCH_ROUNDS=${rounds}: fewer than 5 rounds, for trying the suite out only`);
+
+const settings: Omit<BenchSettings, 'tinyModelBytes' | 'largeModelBytes'> = {
+  rounds,
+  warmupRounds: 2,
+  // Tracing and 235 MB loads are slow: five rounds each (the minimum) unless fewer are asked for.
+  tracedRounds: Math.min(rounds, 5),
+  loadRounds: Math.min(rounds, 5),
+  prompt: 'Tell me a long story about the world.',
+  maxTokens: 384,
+};
+
+function log(step: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${step}`);
+}
+
+const startedAt = Date.now();
+const tinyModelBytes = await ensureModel(TINY);
+const largeModelBytes = await ensureModel(LARGE);
+const workerFile = readdirSync(DIST).find((f) => /^llama-chat-worker-.*\.js$/.test(f));
+const wasmFile = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+if (!workerFile || !wasmFile) throw new Error('dist/ lacks the worker or the wasm: run `npm run build` first');
+
+log('1 entry weight');
+const entryWeight = measureEntryWeight(DIST);
+
+const stopServer = await startServer();
+const browser = await launchBrowser();
+try {
+  const tiny = modelRecord(TINY, PAGE_ORIGIN, tinyModelBytes);
+  log(`3–5 token path: ${settings.warmupRounds} warm-up + ${rounds} rounds, then ${settings.tracedRounds} traced rounds`);
+  const tokenPath = await measureTokenPath(
+    browser.context,
+    { record: tiny, wasmUrl: `/dist/${wasmFile}`, prompt: settings.prompt, maxTokens: settings.maxTokens },
+    { warmupRounds: settings.warmupRounds, rounds, tracedRounds: settings.tracedRounds },
+  );
+  log(`2 time to ready: ${rounds} rounds`);
+  const timeToReady = await measureTimeToReady(browser.context, tiny, `/dist/${workerFile}`, rounds);
+  log(`6–7 cold and warm load of ${(largeModelBytes / 1e6).toFixed(0)} MB: ${settings.loadRounds} rounds`);
+  const modelLoad = await measureModelLoad(
+    browser.context,
+    browser.userDataDir,
+    PAGE_ORIGIN,
+    modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes),
+    settings.loadRounds,
+  );
+
+  const report: BenchReport = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+    durationS: (Date.now() - startedAt) / 1000,
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      os: `${type()} ${release()}`,
+      node: process.versions.node,
+      chromium: browser.version,
+    },
+    settings: { ...settings, tinyModelBytes, largeModelBytes },
+    figures: computeFigures({ entryWeight, timeToReady, tokenPath, modelLoad, modelBytes: largeModelBytes }),
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(`${RESULTS}latest.json`, JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad } }, null, 2) + '\n');
+  const markdown = renderMarkdown(report);
+  writeFileSync(`${RESULTS}latest.md`, markdown);
+  console.log('\n' + markdown);
+  log('wrote bench/results/latest.json and latest.md');
+} finally {
+  await browser.close();
+  await stopServer();
+}

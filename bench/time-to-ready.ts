@@ -1,0 +1,23 @@
+// Figure 2: each round opens a fresh tab for the element and another for the bare worker, so
+// neither inherits the other's warm state within a page.
+import type { BrowserContext } from 'playwright-core';
+import type { ModelRecord } from '../src/types.js';
+import { openBenchPage } from './bench-page.js';
+
+export interface TimeToReadyRuns {
+  readyMs: number[];
+  workerStartupMs: number[];
+}
+
+export async function measureTimeToReady(context: BrowserContext, record: ModelRecord, workerUrl: string, rounds: number): Promise<TimeToReadyRuns> {
+  const result: TimeToReadyRuns = { readyMs: [], workerStartupMs: [] };
+  for (let i = 0; i < rounds; i++) {
+    const elementPage = await openBenchPage(context);
+    result.readyMs.push(await elementPage.evaluate((r) => window.bench.elementTimeToReady(r), record));
+    await elementPage.close();
+    const workerPage = await openBenchPage(context);
+    result.workerStartupMs.push(await workerPage.evaluate((url) => window.bench.workerStartup(url), workerUrl));
+    await workerPage.close();
+  }
+  return result;
+}
