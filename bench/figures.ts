@@ -12,7 +12,7 @@ type Ours = Exclude<Variant, 'direct'>;
 
 export interface Figures {
   entryWeight: EntryWeight;
-  timeToReady: { readyMs: Summary; workerStartupMs: Summary; workerStartupShare: Summary };
+  timeToReady: { readyMs: Summary; fileReadyMs: Summary; engineStartMs: Summary; workerStartupMs: Summary; workerStartupShare: Summary };
   tokenPath: {
     tokensPerS: PerVariant<Summary>;
     /** Ours over direct wllama, round by round. */
@@ -77,6 +77,8 @@ export function computeFigures(input: {
     entryWeight: input.entryWeight,
     timeToReady: {
       readyMs: summarize(timeToReady.readyMs),
+      fileReadyMs: summarize(timeToReady.fileReadyMs),
+      engineStartMs: summarize(pairedDifferences(timeToReady.readyMs, timeToReady.fileReadyMs)),
       workerStartupMs: summarize(timeToReady.workerStartupMs),
       workerStartupShare: summarize(pairedRatios(timeToReady.workerStartupMs, timeToReady.readyMs)),
     },

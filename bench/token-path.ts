@@ -7,11 +7,14 @@ import { STREAM_END_MARK, STREAM_START_MARK, type StreamRun, type TokenPathSetup
 
 export const VARIANTS: readonly Variant[] = ['element', 'engine', 'direct'];
 
+/** A run as kept in the results: the text itself only matters for the same-text check. */
+export type KeptRun = Omit<StreamRun, 'text'>;
+
 export interface TokenPathRuns {
   /** One entry per round, each with every variant's run. */
-  rounds: Record<Variant, StreamRun>[];
+  rounds: Record<Variant, KeptRun>[];
   /** Traced rounds (tracing slows the page, so their speeds are not used). */
-  traced: Record<Variant, StreamRun & MainThreadWork>[];
+  traced: Record<Variant, KeptRun & MainThreadWork>[];
   /** Every variant produced the same text in every round (same model, same greedy settings). */
   sameText: boolean;
 }
@@ -32,28 +35,32 @@ export async function measureTokenPath(
 
     for (let i = 0; i < options.warmupRounds; i++) for (const variant of VARIANTS) await run(variant);
 
-    const rounds: Record<Variant, StreamRun>[] = [];
+    const texts = new Set<string>();
+    const keep = ({ text, ...kept }: StreamRun): KeptRun => {
+      texts.add(text);
+      return kept;
+    };
+
+    const rounds: Record<Variant, KeptRun>[] = [];
     for (let i = 0; i < options.rounds; i++) {
-      const round: Partial<Record<Variant, StreamRun>> = {};
-      for (const variant of rotated(VARIANTS, i)) round[variant] = await run(variant);
-      rounds.push(round as Record<Variant, StreamRun>);
+      const round: Partial<Record<Variant, KeptRun>> = {};
+      for (const variant of rotated(VARIANTS, i)) round[variant] = keep(await run(variant));
+      rounds.push(round as Record<Variant, KeptRun>);
     }
 
     const session = await context.newCDPSession(page);
-    const traced: Record<Variant, StreamRun & MainThreadWork>[] = [];
+    const traced: Record<Variant, KeptRun & MainThreadWork>[] = [];
     for (let i = 0; i < options.tracedRounds; i++) {
-      const round: Partial<Record<Variant, StreamRun & MainThreadWork>> = {};
+      const round: Partial<Record<Variant, KeptRun & MainThreadWork>> = {};
       for (const variant of rotated(VARIANTS, i)) {
         await startTrace(session);
         const stream = await run(variant);
         const work = mainThreadWork(await stopTrace(session), STREAM_START_MARK, STREAM_END_MARK);
-        round[variant] = { ...stream, ...work };
+        round[variant] = { ...keep(stream), ...work };
       }
-      traced.push(round as Record<Variant, StreamRun & MainThreadWork>);
+      traced.push(round as Record<Variant, KeptRun & MainThreadWork>);
     }
     await session.detach();
-
-    const texts = new Set([...rounds, ...traced].flatMap((round) => VARIANTS.map((v) => round[v].text)));
     return { rounds, traced, sameText: texts.size === 1 };
   } finally {
     await page.close();

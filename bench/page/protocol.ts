@@ -33,10 +33,17 @@ export interface LoadRun {
   readyMs: number;
 }
 
+export interface ReadyRun {
+  /** connectedCallback → llama-chat-ready. */
+  readyMs: number;
+  /** connectedCallback → the first "load" progress: the worker is up and the model store has the file. */
+  fileReadyMs: number;
+}
+
 export interface BenchApi {
   prepareTokenPath(setup: TokenPathSetup): Promise<void>;
   runStream(variant: Variant): Promise<StreamRun>;
-  elementTimeToReady(record: ModelRecord): Promise<number>;
+  elementTimeToReady(record: ModelRecord): Promise<ReadyRun>;
   workerStartup(workerUrl: string): Promise<number>;
   loadWithEngine(record: ModelRecord): Promise<LoadRun>;
 }

@@ -2,10 +2,17 @@
 // that is only starting the engine worker.
 import type { ModelRecord } from 'llama-chat';
 import { addElement } from './element.js';
+import type { ReadyRun } from './protocol.js';
 
-export async function elementTimeToReady(record: ModelRecord): Promise<number> {
-  const { ready, connectedAt } = addElement(record);
-  return (await ready) - connectedAt;
+export async function elementTimeToReady(record: ModelRecord): Promise<ReadyRun> {
+  const { element, ready, connectedAt } = addElement(record);
+  // Progress comes asynchronously from the worker, so listening after append() misses nothing.
+  let fileReadyAt: number | undefined;
+  element.addEventListener('llama-chat-progress', (event) => {
+    if (event.detail.phase === 'load') fileReadyAt ??= performance.now();
+  });
+  const readyAt = await ready;
+  return { readyMs: readyAt - connectedAt, fileReadyMs: (fileReadyAt ?? readyAt) - connectedAt };
 }
 
 /**
