@@ -12,7 +12,17 @@ type Ours = Exclude<Variant, 'direct'>;
 
 export interface Figures {
   entryWeight: EntryWeight;
-  timeToReady: { readyMs: Summary; fileReadyMs: Summary; engineStartMs: Summary; workerStartupMs: Summary; workerStartupShare: Summary };
+  timeToReady: {
+    readyMs: Summary;
+    workerStartupMs: Summary;
+    workerStartupShare: Summary;
+    fileReadyMs: Summary;
+    engineStartMs: Summary;
+    directReadyMs: Summary;
+    /** Element minus wllama alone, round by round. */
+    addedMs: Summary;
+    gpuProbeMs: Summary;
+  };
   tokenPath: {
     tokensPerS: PerVariant<Summary>;
     /** Ours over direct wllama, round by round. */
@@ -79,6 +89,9 @@ export function computeFigures(input: {
       readyMs: summarize(timeToReady.readyMs),
       fileReadyMs: summarize(timeToReady.fileReadyMs),
       engineStartMs: summarize(pairedDifferences(timeToReady.readyMs, timeToReady.fileReadyMs)),
+      directReadyMs: summarize(timeToReady.directReadyMs),
+      addedMs: summarize(pairedDifferences(timeToReady.readyMs, timeToReady.directReadyMs)),
+      gpuProbeMs: summarize(timeToReady.gpuProbeMs),
       workerStartupMs: summarize(timeToReady.workerStartupMs),
       workerStartupShare: summarize(pairedRatios(timeToReady.workerStartupMs, timeToReady.readyMs)),
     },

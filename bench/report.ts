@@ -77,6 +77,9 @@ export function renderMarkdown(report: BenchReport): string {
   add('2', 'worker start-up / time to ready', f.timeToReady.workerStartupShare, ratio);
   add('2', 'connectedCallback → model file handed over by IndexedDB (worker start-up included)', f.timeToReady.fileReadyMs, ms);
   add('2', 'then → ready: GPU probe, wllama wasm fetch + compile, model load', f.timeToReady.engineStartMs, ms);
+  add('2', 'wllama alone on the page to ready (same wasm, model Blob in hand)', f.timeToReady.directReadyMs, ms);
+  add('2', 'time to ready added by our layers (element − wllama alone)', f.timeToReady.addedMs, ms);
+  add('2', 'GPU probe (requestAdapter, SwiftShader here)', f.timeToReady.gpuProbeMs, ms);
   const goal = (summary: Summary): string => (summary.median >= TOKEN_RATE_GOAL ? 'met' : 'not met');
   const { element: elementRatio, engine: engineRatio } = f.tokenPath.ratioToDirect;
   add('3', `\`<llama-chat>\` tok/s ÷ direct wllama tok/s (goal ≥ ${TOKEN_RATE_GOAL}: ${goal(elementRatio)})`, elementRatio, ratio);

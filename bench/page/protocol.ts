@@ -40,11 +40,19 @@ export interface ReadyRun {
   fileReadyMs: number;
 }
 
+export interface DirectReadyRun {
+  /** new Wllama() → loadModel() resolved, the model Blob already in the page. */
+  readyMs: number;
+  /** navigator.gpu.requestAdapter(), as our worker's GPU probe calls it. */
+  gpuProbeMs: number;
+}
+
 export interface BenchApi {
   prepareTokenPath(setup: TokenPathSetup): Promise<void>;
   runStream(variant: Variant): Promise<StreamRun>;
   elementTimeToReady(record: ModelRecord): Promise<ReadyRun>;
   workerStartup(workerUrl: string): Promise<number>;
+  directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun>;
   loadWithEngine(record: ModelRecord): Promise<LoadRun>;
 }
 

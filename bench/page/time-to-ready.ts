@@ -1,8 +1,9 @@
 // Figure 2: connectedCallback → llama-chat-ready with the model stored, and the part of it
 // that is only starting the engine worker.
 import type { ModelRecord } from 'llama-chat';
+import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
 import { addElement } from './element.js';
-import type { ReadyRun } from './protocol.js';
+import type { DirectReadyRun, ReadyRun } from './protocol.js';
 
 export async function elementTimeToReady(record: ModelRecord): Promise<ReadyRun> {
   const { element, ready, connectedAt } = addElement(record);
@@ -13,6 +14,22 @@ export async function elementTimeToReady(record: ModelRecord): Promise<ReadyRun>
   });
   const readyAt = await ready;
   return { readyMs: readyAt - connectedAt, fileReadyMs: (fileReadyAt ?? readyAt) - connectedAt };
+}
+
+/** The same start without our layers: wllama on this page, from a Blob it already holds. */
+export async function directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun> {
+  const modelFile = await (await fetch(record.url)).blob();
+  const startedAt = performance.now();
+  const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+  wllama.setCompat(null);
+  await wllama.loadModel([modelFile], { n_ctx: record.contextLength, n_threads: 1, n_gpu_layers: 0, n_parallel: 1 });
+  const readyMs = performance.now() - startedAt;
+  await wllama.exit();
+
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const probeStartedAt = performance.now();
+  await gpu?.requestAdapter().catch(() => null);
+  return { readyMs, gpuProbeMs: performance.now() - probeStartedAt };
 }
 
 /**
