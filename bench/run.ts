@@ -1,5 +1,5 @@
 // `npm run bench` (after the build): runs every figure in one headless Chromium and writes
-// bench/results/latest.json and latest.md. BENCH_ROUNDS changes the number of rounds (≥ 5).
+// bench/results/latest.json and latest.md. BENCH_ROUNDS sets the token path's rounds (5 or more to keep).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type, release } from 'node:os';
