@@ -2,6 +2,8 @@
 //   /dist/…     the built library (CORS open, so pages on another origin can use it)
 //   /pages/…    test pages; "%DIST%" in HTML becomes the library's base URL: this origin's
 //               /dist/ or, with ?dist=cross, the same files on the other loopback host name
+//   /bench/…    the benchmark's pages and their compiled scripts (bench/pages, bench/.build)
+//   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
@@ -18,6 +20,8 @@ const MOUNTS: Record<string, string> = {
   '/pages/': join(ROOT, 'test/e2e/pages'),
   '/models/': join(ROOT, 'test/.generated'),
   '/mlc/': join(ROOT, 'test/.generated/mlc'),
+  '/bench/': join(ROOT, 'bench'),
+  '/vendor/wllama/': join(ROOT, 'node_modules/@wllama/wllama/esm'),
 };
 let mlcFault: 'none' | '404' | 'drop' = 'none';
 const TYPES: Record<string, string> = {

@@ -67,7 +67,7 @@ export class WllamaBackend implements Backend {
         messages: request.messages,
         stream: true,
         abortSignal: abort.signal,
-        temp: request.temperature,
+        temperature: request.temperature, // wllama reads the OpenAI name; its `temp` is ignored here
         top_p: request.top_p,
         seed: request.seed,
         max_tokens: request.max_tokens,

@@ -1,0 +1,8 @@
+// The benchmark page's API, as window.bench, for the driver to call with page.evaluate().
+import type { BenchApi } from './protocol.js';
+import { loadWithEngine } from './load.js';
+import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
+import { prepareTokenPath, runStream } from './token-path.js';
+
+window.bench = { prepareTokenPath, runStream, elementTimeToReady, workerStartup, directTimeToReady, loadWithEngine };
+window.dispatchEvent(new Event('bench-ready'));

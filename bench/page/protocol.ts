@@ -1,0 +1,67 @@
+// Shapes passed between the benchmark driver (Node) and its page. Types only.
+import type { ModelRecord } from 'llama-chat';
+
+/** The three ways of running the same model: our element, our headless engine, wllama alone. */
+export type Variant = 'element' | 'engine' | 'direct';
+
+export interface TokenPathSetup {
+  record: ModelRecord;
+  /** The same wasm file the library uses, so the direct baseline runs identical code. */
+  wasmUrl: string;
+  prompt: string;
+  maxTokens: number;
+}
+
+export interface StreamRun {
+  variant: Variant;
+  /** Content-bearing deltas seen by the page (one per token for this model). */
+  tokens: number;
+  /** Request start to the first delta on the page's main thread. */
+  ttftMs: number;
+  /** Tokens after the first, over the time from the first to the last. */
+  decodeTokensPerS: number;
+  totalMs: number;
+  text: string;
+}
+
+export interface LoadRun {
+  /** The load went through the network (no stored copy). */
+  downloaded: boolean;
+  /** createEngine() until the model store handed the file over ("load" phase began). */
+  storeMs: number;
+  /** createEngine() until it resolved: the model is in wllama and can answer. */
+  readyMs: number;
+}
+
+export interface ReadyRun {
+  /** connectedCallback → llama-chat-ready. */
+  readyMs: number;
+  /** connectedCallback → the first "load" progress: the worker is up and the model store has the file. */
+  fileReadyMs: number;
+}
+
+export interface DirectReadyRun {
+  /** new Wllama() → loadModel() resolved, the model Blob already in the page. */
+  readyMs: number;
+  /** navigator.gpu.requestAdapter(), as our worker's GPU probe calls it. */
+  gpuProbeMs: number;
+}
+
+export interface BenchApi {
+  prepareTokenPath(setup: TokenPathSetup): Promise<void>;
+  runStream(variant: Variant): Promise<StreamRun>;
+  elementTimeToReady(record: ModelRecord): Promise<ReadyRun>;
+  workerStartup(workerUrl: string): Promise<number>;
+  directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun>;
+  loadWithEngine(record: ModelRecord): Promise<LoadRun>;
+}
+
+declare global {
+  interface Window {
+    bench: BenchApi;
+  }
+}
+
+/** User-timing marks around a stream, so a trace can be cut to exactly that window. */
+export const STREAM_START_MARK = 'bench:stream-start';
+export const STREAM_END_MARK = 'bench:stream-end';

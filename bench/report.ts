@@ -1,0 +1,126 @@
+// bench/results/latest.md: one Markdown table per run, with the date and the machine.
+import type { Figures } from './figures.js';
+import type { Summary } from './stats.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGB: number;
+  os: string;
+  node: string;
+  chromium: string;
+}
+
+export interface BenchSettings {
+  rounds: number;
+  warmupRounds: number;
+  tracedRounds: number;
+  readyRounds: number;
+  loadRounds: number;
+  prompt: string;
+  maxTokens: number;
+  tinyModelBytes: number;
+  largeModelBytes: number;
+}
+
+export interface BenchReport {
+  date: string;
+  commit: string;
+  durationS: number;
+  machine: Machine;
+  settings: BenchSettings;
+  figures: Figures;
+}
+
+/** Issue 7: our layers may cost at most 2% of the engine's token rate. */
+const TOKEN_RATE_GOAL = 0.98;
+
+const kB = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
+
+function fixed(digits: number, unit = ''): (value: number) => string {
+  return (value) => `${value.toFixed(digits)}${unit}`;
+}
+
+function row(label: string, summary: Summary | undefined, format: (value: number) => string): string {
+  if (!summary) return `| ${label} | not measured | | | |`;
+  return `| ${label} | **${format(summary.median)}** | ${format(summary.min)} | ${format(summary.max)} | ${summary.runs} |`;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { figures: f, machine: m, settings: s } = report;
+  const w = f.entryWeight;
+  const ms = fixed(1, ' ms');
+  const ratio = fixed(3);
+  const mbps = fixed(1, ' MB/s');
+  const lines = [
+    `Measured ${report.date} at commit ${report.commit} in ${report.durationS.toFixed(0)} s on ${m.cpu} (${m.cores} cores, ${m.memoryGB} GB), ` +
+      `${m.os}, ${m.chromium} headless, Node ${m.node}. Median of ${s.rounds} interleaved rounds for the token path ` +
+      `(after ${s.warmupRounds} warm-up rounds), ${s.tracedRounds} traced rounds for the main thread, ${s.readyRounds} for time to ready, ` +
+      `${s.loadRounds} for loading; ` +
+      `min and max beside each median. Ratios and differences are taken round by round, then summarized.`,
+    '',
+    '| # | Figure | Median | Min | Max | Runs |',
+    '|---|---|---|---|---|---|',
+  ];
+  const add = (n: string, label: string, summary: Summary | undefined, format: (value: number) => string): void => {
+    lines.push(row(`${n} | ${label}`, summary, format));
+  };
+  const weight = (label: string, files: { files: string[]; gzipBytes: number; brotliBytes: number }): string =>
+    `| 1 | ${label} (${files.files.join(', ')}), gzip -9 / brotli 11 | **${kB(files.gzipBytes)} / ${kB(files.brotliBytes)}** | – | – | exact |`;
+  lines.push(
+    weight('Main-thread code before the element renders', w.mainThread),
+    weight('Worker script, loaded by the worker only', w.workerScript),
+    weight("Worker's wasm (wllama), loaded by the worker only", w.wasm),
+  );
+  add('2', 'Time to ready, connectedCallback → `llama-chat-ready`, tiny model stored', f.timeToReady.readyMs, ms);
+  add('2', 'of which worker start-up (new Worker → first comlink answer)', f.timeToReady.workerStartupMs, ms);
+  add('2', 'worker start-up / time to ready', f.timeToReady.workerStartupShare, ratio);
+  add('2', 'connectedCallback → model file handed over by IndexedDB (worker start-up included)', f.timeToReady.fileReadyMs, ms);
+  add('2', 'then → ready: GPU probe, wllama wasm fetch + compile, model load', f.timeToReady.engineStartMs, ms);
+  add('2', 'wllama alone on the page to ready (same wasm, model Blob in hand)', f.timeToReady.directReadyMs, ms);
+  add('2', 'time to ready added by our layers (element − wllama alone)', f.timeToReady.addedMs, ms);
+  add('2', 'GPU probe (requestAdapter, SwiftShader here)', f.timeToReady.gpuProbeMs, ms);
+  const goal = (summary: Summary): string => (summary.median >= TOKEN_RATE_GOAL ? 'met' : 'not met');
+  const { element: elementRatio, engine: engineRatio } = f.tokenPath.ratioToDirect;
+  add('3', `\`<llama-chat>\` tok/s ÷ direct wllama tok/s (goal ≥ ${TOKEN_RATE_GOAL}: ${goal(elementRatio)})`, elementRatio, ratio);
+  add('3', `\`createEngine()\` tok/s ÷ direct wllama tok/s (goal ≥ ${TOKEN_RATE_GOAL}: ${goal(engineRatio)})`, engineRatio, ratio);
+  add('3', 'tok/s through `<llama-chat>`', f.tokenPath.tokensPerS.element, fixed(0));
+  add('3', 'tok/s through `createEngine()`', f.tokenPath.tokensPerS.engine, fixed(0));
+  add('3', 'tok/s of wllama driven directly in the page', f.tokenPath.tokensPerS.direct, fixed(0));
+  add('4', 'Time to first token added by `<llama-chat>` (element − direct)', f.timeToFirstToken.addedMs.element, ms);
+  add('4', 'Time to first token added by `createEngine()` (engine − direct)', f.timeToFirstToken.addedMs.engine, ms);
+  add('4', 'time to first token, direct wllama', f.timeToFirstToken.ms.direct, ms);
+  add('5', 'Longest main-thread task while `<llama-chat>` streams', f.mainThread.longestTaskMs.element, ms);
+  add('5', 'longest task, `createEngine()`', f.mainThread.longestTaskMs.engine, ms);
+  add('5', 'longest task, direct wllama', f.mainThread.longestTaskMs.direct, ms);
+  add('5', 'Main-thread ms per token, `<llama-chat>`', f.mainThread.busyMsPerToken.element, fixed(3, ' ms'));
+  add('5', 'Main-thread ms per token, `createEngine()`', f.mainThread.busyMsPerToken.engine, fixed(3, ' ms'));
+  add('5', 'Main-thread ms per token, direct wllama (runs its loop on the main thread)', f.mainThread.busyMsPerToken.direct, fixed(3, ' ms'));
+  add('6', `Cold load (download + store + load) of ${(f.modelLoad.modelBytes / 1e6).toFixed(0)} MB, to ready`, f.modelLoad.coldReadyMBps, mbps);
+  add('6', 'of which download and store only', f.modelLoad.coldStoreMBps, mbps);
+  add('6', 'Warm load (IndexedDB → wllama), to ready', f.modelLoad.warmReadyMBps, mbps);
+  add('6', 'warm / cold speed', f.modelLoad.warmOverCold, fixed(2, '×'));
+  for (const [kind, memory] of [['cold', f.memory.cold], ['warm', f.memory.warm]] as const) {
+    add('7', `Peak main-thread JS heap ÷ model bytes, ${kind} load`, memory.mainThreadJsHeapPerModelByte, ratio);
+    add('7', `Peak renderer RSS growth ÷ model bytes, ${kind} load`, memory.rendererRssPerModelByte, ratio);
+    add('7', `Peak RSS growth of all browser processes ÷ model bytes, ${kind} load`, memory.allProcessesRssPerModelByte, ratio);
+  }
+  lines.push(
+    '',
+    'Entry weight: `dist/llama-chat.js` and every module it imports statically, which is all a page loads before ' +
+      '`<llama-chat>` can render; the worker script and the wasm are fetched by the worker once a model loads. ' +
+      'Bytes from Node\'s zlib on the files in dist/: a count, not a timing, so it has no spread.',
+    'Time to ready: a fresh tab per run; worker start-up is timed in its own fresh tab in the same round, ' +
+      'from `new Worker()` of the library\'s worker script to its answer to a first comlink call. ' +
+      'The test server sends `Cache-Control: no-store`, so every run fetches and compiles the wasm again: ' +
+      'a worst case for a repeat visit, where a CDN would let the browser cache it.',
+    `Token path: prompt "${s.prompt}", max_tokens ${s.maxTokens}, temperature 0, n_threads 1, n_gpu_layers 0, n_ctx 512, ` +
+      `tiny model of ${(s.tinyModelBytes / 1e6).toFixed(2)} MB; ${f.tokenPath.tokensPerAnswer.direct.median} tokens per answer; ` +
+      `the three paths ${f.tokenPath.sameTextEverywhere ? 'wrote the same text in every round' : 'did NOT always write the same text'}. ` +
+      'tok/s counts the tokens after the first over the time from the first to the last, as the page received them.',
+    `Main thread: ${f.mainThread.method}`,
+    `Memory: ${f.memory.method}`,
+    ...f.memory.notMeasured.map((note) => `Not measured: ${note}`),
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,109 @@
+// `npm run bench` (after the build): runs every figure in one headless Chromium and writes
+// bench/results/latest.json and latest.md. BENCH_ROUNDS sets the token path's rounds (5 or more to keep).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './browser.js';
+import { measureEntryWeight } from './entry-weight.js';
+import { computeFigures } from './figures.js';
+import { measureModelLoad } from './model-load.js';
+import { ensureModel, LARGE, modelRecord, TINY } from './models.js';
+import { updateReadme } from './readme.js';
+import { renderMarkdown, type BenchReport, type BenchSettings } from './report.js';
+import { measureTimeToReady } from './time-to-ready.js';
+import { measureTokenPath } from './token-path.js';
+import { PAGE_ORIGIN, startServer } from '../test/server.js';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+// The token path is quick and the noisiest, so it gets the most rounds.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 21);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('BENCH_ROUNDS must be a positive integer');
+if (rounds < 5) console.warn(`BENCH_ROUNDS=${rounds}: fewer than 5 rounds, for trying the suite out only`);
+
+const settings: Omit<BenchSettings, 'tinyModelBytes' | 'largeModelBytes'> = {
+  rounds,
+  warmupRounds: 2,
+  // Traced runs, fresh tabs and 235 MB loads are slow: fewer rounds, never under five.
+  tracedRounds: Math.min(rounds, 7),
+  readyRounds: Math.min(rounds, 7),
+  loadRounds: Math.min(rounds, 5),
+  prompt: 'Tell me a long story about the world.',
+  maxTokens: 384,
+};
+
+/** HEAD, flagged when the code measured differs from it (results and README are ours to change). */
+function describeCommit(): string {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  const changed = git('status', '--porcelain', '--', '.', ':!bench/results', ':!README.md');
+  return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
+}
+
+function log(step: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${step}`);
+}
+
+const startedAt = Date.now();
+const tinyModelBytes = await ensureModel(TINY);
+const largeModelBytes = await ensureModel(LARGE);
+const workerFile = readdirSync(DIST).find((f) => /^llama-chat-worker-.*\.js$/.test(f));
+const wasmFile = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+if (!workerFile || !wasmFile) throw new Error('dist/ lacks the worker or the wasm: run `npm run build` first');
+
+log('1 entry weight');
+const entryWeight = measureEntryWeight(DIST);
+
+const stopServer = await startServer();
+const browser = await launchBrowser();
+try {
+  const tiny = modelRecord(TINY, PAGE_ORIGIN, tinyModelBytes);
+  log(`3–5 token path: ${settings.warmupRounds} warm-up + ${rounds} rounds, then ${settings.tracedRounds} traced rounds`);
+  const tokenPath = await measureTokenPath(
+    browser.context,
+    { record: tiny, wasmUrl: `/dist/${wasmFile}`, prompt: settings.prompt, maxTokens: settings.maxTokens },
+    { warmupRounds: settings.warmupRounds, rounds, tracedRounds: settings.tracedRounds },
+  );
+  log(`2 time to ready: ${settings.readyRounds} rounds`);
+  const timeToReady = await measureTimeToReady(
+    browser.context,
+    tiny,
+    { worker: `/dist/${workerFile}`, wasm: `/dist/${wasmFile}` },
+    settings.readyRounds,
+  );
+  log(`6–7 cold and warm load of ${(largeModelBytes / 1e6).toFixed(0)} MB: ${settings.loadRounds} rounds`);
+  const modelLoad = await measureModelLoad(
+    browser.context,
+    browser.userDataDir,
+    PAGE_ORIGIN,
+    modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes),
+    settings.loadRounds,
+  );
+
+  const report: BenchReport = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit: describeCommit(),
+    durationS: (Date.now() - startedAt) / 1000,
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      os: `${type()} ${release()}`,
+      node: process.versions.node,
+      chromium: browser.version,
+    },
+    settings: { ...settings, tinyModelBytes, largeModelBytes },
+    figures: computeFigures({ entryWeight, timeToReady, tokenPath, modelLoad, modelBytes: largeModelBytes }),
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(`${RESULTS}latest.json`, JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad } }, null, 2) + '\n');
+  const markdown = renderMarkdown(report);
+  writeFileSync(`${RESULTS}latest.md`, markdown);
+  console.log('\n' + markdown);
+  const readme = fileURLToPath(new URL('../README.md', import.meta.url));
+  log(`wrote bench/results/latest.json and latest.md${updateReadme(readme, markdown) ? ', and the table in README.md' : ''}`);
+} finally {
+  await browser.close();
+  await stopServer();
+}

@@ -1,0 +1,68 @@
+// Figures 3, 4 and 5: <llama-chat>, createEngine() and direct wllama on one page, in
+// interleaved rounds (the order rotates each round) so machine noise hits all three alike.
+import type { BrowserContext } from 'playwright-core';
+import { openBenchPage } from './bench-page.js';
+import { mainThreadWork, startTrace, stopTrace, type MainThreadWork } from './main-thread-trace.js';
+import { STREAM_END_MARK, STREAM_START_MARK, type StreamRun, type TokenPathSetup, type Variant } from './page/protocol.js';
+
+export const VARIANTS: readonly Variant[] = ['element', 'engine', 'direct'];
+
+/** A run as kept in the results: the text itself only matters for the same-text check. */
+export type KeptRun = Omit<StreamRun, 'text'>;
+
+export interface TokenPathRuns {
+  /** One entry per round, each with every variant's run. */
+  rounds: Record<Variant, KeptRun>[];
+  /** Traced rounds (tracing slows the page, so their speeds are not used). */
+  traced: Record<Variant, KeptRun & MainThreadWork>[];
+  /** Every variant produced the same text in every round (same model, same greedy settings). */
+  sameText: boolean;
+}
+
+function rotated<T>(items: readonly T[], by: number): T[] {
+  return items.map((_, i) => items[(i + by) % items.length]!);
+}
+
+export async function measureTokenPath(
+  context: BrowserContext,
+  setup: TokenPathSetup,
+  options: { warmupRounds: number; rounds: number; tracedRounds: number },
+): Promise<TokenPathRuns> {
+  const page = await openBenchPage(context);
+  try {
+    await page.evaluate((s) => window.bench.prepareTokenPath(s), setup);
+    const run = (variant: Variant): Promise<StreamRun> => page.evaluate((v) => window.bench.runStream(v), variant);
+
+    for (let i = 0; i < options.warmupRounds; i++) for (const variant of VARIANTS) await run(variant);
+
+    const texts = new Set<string>();
+    const keep = ({ text, ...kept }: StreamRun): KeptRun => {
+      texts.add(text);
+      return kept;
+    };
+
+    const rounds: Record<Variant, KeptRun>[] = [];
+    for (let i = 0; i < options.rounds; i++) {
+      const round: Partial<Record<Variant, KeptRun>> = {};
+      for (const variant of rotated(VARIANTS, i)) round[variant] = keep(await run(variant));
+      rounds.push(round as Record<Variant, KeptRun>);
+    }
+
+    const session = await context.newCDPSession(page);
+    const traced: Record<Variant, KeptRun & MainThreadWork>[] = [];
+    for (let i = 0; i < options.tracedRounds; i++) {
+      const round: Partial<Record<Variant, KeptRun & MainThreadWork>> = {};
+      for (const variant of rotated(VARIANTS, i)) {
+        await startTrace(session);
+        const stream = await run(variant);
+        const work = mainThreadWork(await stopTrace(session), STREAM_START_MARK, STREAM_END_MARK);
+        round[variant] = { ...keep(stream), ...work };
+      }
+      traced.push(round as Record<Variant, KeptRun & MainThreadWork>);
+    }
+    await session.detach();
+    return { rounds, traced, sameText: texts.size === 1 };
+  } finally {
+    await page.close();
+  }
+}

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pairedDifferences, pairedRatios, summarize } from '../../bench/stats.js';
+
+test('summarize: odd count takes the middle value', () => {
+  assert.deepEqual(summarize([5, 1, 3]), { median: 3, min: 1, max: 5, runs: 3 });
+});
+
+test('summarize: even count takes the mean of the middle two', () => {
+  assert.deepEqual(summarize([4, 1, 2, 10]), { median: 3, min: 1, max: 10, runs: 4 });
+});
+
+test('summarize: refuses no values and non-finite values', () => {
+  assert.throws(() => summarize([]));
+  assert.throws(() => summarize([1, Number.NaN]));
+  assert.throws(() => summarize([1, Infinity]));
+});
+
+test('summarize: leaves its input unsorted', () => {
+  const values = [3, 1, 2];
+  summarize(values);
+  assert.deepEqual(values, [3, 1, 2]);
+});
+
+test('paired ratios and differences go run by run', () => {
+  assert.deepEqual(pairedRatios([2, 9], [4, 3]), [0.5, 3]);
+  assert.deepEqual(pairedDifferences([5, 7], [2, 10]), [3, -3]);
+  assert.throws(() => pairedRatios([1], [1, 2]));
+});
