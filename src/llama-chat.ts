@@ -6,6 +6,8 @@ import { DEFAULT_MODEL_ID } from './catalog.js';
 import { ChatSession, type SessionEvents, type SessionSettings, type ViewMessage } from './chat-session.js';
 import { formatBytes } from './format.js';
 import { styles } from './llama-chat.styles.js';
+import { MarkdownCache } from './markdown.js';
+import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from './types.js';
 
 /** A number attribute; absent or not a number → undefined (the engine default). */
@@ -13,6 +15,49 @@ const optionalNumber = {
   fromAttribute: (value: string | null) => (value === null || value.trim() === '' ? undefined : Number(value)),
 };
 
+/**
+ * A private chat with a language model that runs in the visitor's browser.
+ *
+ * @tag llama-chat
+ *
+ * @fires llama-chat-progress - `{ phase, loaded, total, text }` while the model downloads and loads
+ * @fires llama-chat-ready - `{ model }` once the model can answer
+ * @fires llama-chat-token - `{ delta }` for each piece of an answer as it streams
+ * @fires llama-chat-message - `{ message, usage? }` when an answer is complete
+ * @fires llama-chat-error - `{ code, message }` for every failure a person sees
+ *
+ * @csspart container - the frame around everything
+ * @csspart header - the top bar with the model name and status
+ * @csspart status - the status text in the header
+ * @csspart messages - the scrolling conversation
+ * @csspart message - every message (also `user-message` or `assistant-message`)
+ * @csspart user-message - a message the person wrote
+ * @csspart assistant-message - an answer
+ * @csspart notice - a quiet note, e.g. that early messages were left out of the context
+ * @csspart consent - the step before downloading: model, size and the load button
+ * @csspart load-button - the button that starts the download
+ * @csspart progress - the download / loading progress
+ * @csspart error - the error with its action
+ * @csspart error-action - the button that acts on an error (retry, another model, …)
+ * @csspart composer - the form at the bottom
+ * @csspart input - the message text area
+ * @csspart send-button - the send button
+ * @csspart stop-button - the stop button, shown while answering
+ *
+ * @cssprop --llama-chat-background - background of the chat
+ * @cssprop --llama-chat-color - text colour
+ * @cssprop --llama-chat-muted-color - secondary text (status, notes)
+ * @cssprop --llama-chat-accent - buttons, the person's messages, focus rings
+ * @cssprop --llama-chat-on-accent - text on the accent colour
+ * @cssprop --llama-chat-surface - answers' background, code blocks
+ * @cssprop --llama-chat-border-color - borders and dividers
+ * @cssprop --llama-chat-danger - errors
+ * @cssprop --llama-chat-radius - corner radius
+ * @cssprop --llama-chat-spacing - the base gap between pieces
+ * @cssprop --llama-chat-font - the font shorthand
+ * @cssprop --llama-chat-code-font - font family of code
+ * @cssprop --llama-chat-height - the element's height (default 480px)
+ */
 export class LlamaChat extends LitElement {
   static override styles = styles;
   static override properties = {
@@ -23,15 +68,34 @@ export class LlamaChat extends LitElement {
     maxTokens: { converter: optionalNumber, attribute: 'max-tokens' },
     autoload: { type: Boolean },
     placeholder: { type: String },
+    historyKey: { type: String, attribute: 'history-key' },
+    theme: { type: String, reflect: true },
+    announcement: { state: true },
   };
 
+  /** Model id: from the built-in catalog or from `models`. */
   declare model: string;
+  /** Extra model records the `model` attribute may name. */
   declare models: ModelRecord[];
+  /** System message for every conversation. */
   declare systemPrompt: string;
+  /** Sampling temperature; engine default when absent. */
   declare temperature: number | undefined;
+  /** Longest answer in tokens; engine default when absent. */
   declare maxTokens: number | undefined;
+  /** Start downloading and loading at once, without the consent step. */
   declare autoload: boolean;
+  /** Placeholder of the message input. */
   declare placeholder: string;
+  /** Keep the conversation in IndexedDB under this key; absent: nothing is stored. */
+  declare historyKey: string | undefined;
+  /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
+  declare theme: 'light' | 'dark' | undefined;
+  private declare announcement: string;
+
+  private readonly markdown = new MarkdownCache();
+  private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
+  private frame = 0;
 
   private readonly session = new ChatSession({
     settings: (): SessionSettings => ({
@@ -40,9 +104,11 @@ export class LlamaChat extends LitElement {
       systemPrompt: this.systemPrompt,
       temperature: this.temperature,
       maxTokens: this.maxTokens,
+      historyKey: this.historyKey || undefined,
     }),
-    onChange: () => this.requestUpdate(),
+    onChange: () => this.queueRender(),
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
+      if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
       this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
     },
   });
@@ -54,42 +120,38 @@ export class LlamaChat extends LitElement {
     this.systemPrompt = '';
     this.autoload = false;
     this.placeholder = 'Type a message…';
+    this.announcement = '';
   }
 
+  /** `idle` · `downloading` · `loading` · `ready` · `generating` · `error` */
   get status(): ChatStatus {
     return this.session.status;
   }
 
+  /** The conversation so far (read-only copies). */
   get messages(): ChatMessage[] {
     return this.session.messages.map(({ role, content }) => ({ role, content }));
   }
 
+  /** Downloads (if needed) and loads the model. */
   load(): Promise<void> {
     return this.session.load();
   }
 
+  /** Sends a message; resolves with the full answer, which also streams into the view. */
   send(text: string): Promise<string> {
+    this.follower.follow();
     return this.session.send(text);
   }
 
+  /** Stops the answer under way; what was written so far stays. */
   stop(): Promise<void> {
     return this.session.stop();
   }
 
-  clear(): void {
-    this.session.clear();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.session.unload();
-  }
-
-  // Before rendering, so the state these set shows in this update rather than a second one.
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const modelChanged = changed.has('model') && changed.get('model') !== undefined;
-    if (modelChanged || changed.has('models')) this.session.unload();
-    if (this.autoload && this.session.status === 'idle') this.session.load().catch(() => {}); // reported through events
+  /** Empties the conversation and the kept history; resolves once storage has forgotten it. */
+  clear(): Promise<void> {
+    return this.session.clear();
   }
 
   override connectedCallback(): void {
@@ -97,19 +159,72 @@ export class LlamaChat extends LitElement {
     if (this.hasUpdated && this.autoload) this.session.load().catch(() => {});
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.session.unload();
+  }
+
+  // Before rendering, so the state these set shows in this update rather than a second one.
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const modelChanged = changed.has('model') && changed.get('model') !== undefined;
+    if (modelChanged || changed.has('models')) this.session.unload();
+    if (changed.has('historyKey')) void this.session.restore();
+    if (this.autoload && this.session.status === 'idle') this.session.load().catch(() => {}); // reported through events
+    if (!this.autoload && this.session.status === 'idle') this.session.describeDownload();
+  }
+
+  /** While an answer streams, at most one render per frame; anything else renders at once. */
+  private queueRender(): void {
+    if (this.session.status !== 'generating') {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.requestUpdate();
+    } else if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.requestUpdate();
+      });
+    }
+  }
+
+  private announce(text: string): void {
+    // Emptied first so the same words twice are still announced twice.
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = `Answer: ${text}`));
+  }
+
   protected override render() {
     const { status } = this.session;
     const record = this.session.record();
     const busy = status === 'downloading' || status === 'loading';
+    const generating = status === 'generating';
     return html`
-      <section part="container" class="chat">
+      <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
           <span class="title">${record?.label ?? this.model}</span>
-          <span class="status" data-status=${status}>${statusText(status)}</span>
+          <span part="status" class="status" data-status=${status}>
+            ${generating ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
+            ${statusText(status)}
+          </span>
         </header>
-        <div part="messages" class="messages" role="log" aria-live="polite" aria-label="Conversation">
+        <div
+          part="messages"
+          class="messages"
+          role="region"
+          aria-label="Conversation"
+          aria-busy=${generating ? 'true' : 'false'}
+          tabindex="0"
+          @click=${this.onMessagesClick}
+        >
+          ${this.session.messages.length === 0 && status === 'ready'
+            ? html`<p class="empty">Ask anything. The answer is written on this device.</p>`
+            : nothing}
           ${repeat(this.session.messages, (_, i) => i, (m) => this.renderMessage(m))}
         </div>
+        <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+        ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${status === 'idle' && !this.autoload ? this.renderConsent(record) : nothing}
         ${busy ? this.renderProgress() : nothing}
         ${this.session.error ? this.renderError() : nothing}
@@ -117,12 +232,14 @@ export class LlamaChat extends LitElement {
           <textarea
             part="input"
             aria-label="Message"
+            aria-keyshortcuts="Enter Shift+Enter Escape"
             rows="1"
             placeholder=${this.placeholder}
             @keydown=${this.onKeyDown}
+            @input=${this.onInput}
           ></textarea>
-          ${status === 'generating'
-            ? html`<button part="stop-button" type="button" @click=${() => this.stop()}>Stop</button>`
+          ${generating
+            ? html`<button part="stop-button" class="stop" type="button" aria-label="Stop the answer" @click=${() => this.stop()}>Stop</button>`
             : html`<button part="send-button" type="submit" ?disabled=${busy}>Send</button>`}
         </form>
       </section>
@@ -131,17 +248,23 @@ export class LlamaChat extends LitElement {
 
   private renderMessage(message: ViewMessage) {
     const who = message.role === 'user' ? 'You' : 'Assistant';
+    const writing = message.role === 'assistant' && this.session.status === 'generating' && message === this.session.messages.at(-1);
     return html`<div part="message ${message.role}-message" class="message ${message.role}">
       <span class="visually-hidden">${who}:</span>
-      <div class="content">${message.content}</div>
+      <div class="content">${message.role === 'assistant' ? this.markdown.render(message, message.content) : message.content}</div>
+      ${writing && !message.content ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
       ${message.stopped ? html`<div class="note">Stopped</div>` : nothing}
     </div>`;
   }
 
   private renderConsent(record: ModelRecord | undefined) {
-    const size = record?.sizeBytes ? ` (${formatBytes(record.sizeBytes)} download)` : '';
+    const bytes = this.session.downloadSize?.bytes;
     return html`<div part="consent" class="consent">
-      <p>${record?.label ?? this.model}${size} runs in your browser. Nothing you type leaves this device.</p>
+      <div class="consent-text">
+        <strong>${record?.label ?? this.model}</strong>
+        <span class="size">${bytes ? `${formatBytes(bytes)} download, kept on this device for next time` : 'Downloaded once, kept on this device'}</span>
+        <span>It runs in your browser: nothing you type leaves this device.</span>
+      </div>
       <button part="load-button" type="button" @click=${() => this.session.load().catch(() => {})}>
         Download and start
       </button>
@@ -157,18 +280,38 @@ export class LlamaChat extends LitElement {
         .value=${progress?.fraction ?? 0}
         ?indeterminate=${progress?.fraction === undefined}
       ></progress>
-      <div class="progress-text" aria-live="polite">${progress?.text ?? 'Starting…'}</div>
+      <div class="progress-text" role="status">${progress?.text ?? 'Starting…'}</div>
     </div>`;
   }
 
   private renderError() {
     const error = this.session.error!;
+    const action = this.errorAction(error.code);
     return html`<div part="error" class="error" role="alert" data-code=${error.code}>
       <span>${error.message}</span>
-      ${this.session.status === 'error'
-        ? html`<button type="button" @click=${() => this.session.load().catch(() => {})}>Try again</button>`
-        : nothing}
+      ${action ? html`<button part="error-action" type="button" @click=${action.run}>${action.label}</button>` : nothing}
     </div>`;
+  }
+
+  /** What a person can do about an error, as one button. */
+  private errorAction(code: string): { label: string; run: () => void } | undefined {
+    const ignore = () => {};
+    if (code === 'context-overflow') return { label: 'Clear conversation', run: () => void this.clear() };
+    if (this.session.status !== 'error') return undefined; // the model still answers: nothing to retry
+    if (code === 'quota-exceeded') {
+      return { label: 'Free space and retry', run: () => this.session.freeSpaceAndRetry().catch(ignore) };
+    }
+    const other = code === 'webgpu-unavailable' || code === 'insufficient-memory' ? this.session.alternative() : undefined;
+    if (other) {
+      return {
+        label: `Use ${other.label ?? other.id} instead`,
+        run: () => {
+          this.model = other.id;
+          this.updateComplete.then(() => this.session.load()).catch(ignore);
+        },
+      };
+    }
+    return { label: 'Try again', run: () => this.session.load().catch(ignore) };
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -177,6 +320,7 @@ export class LlamaChat extends LitElement {
     const text = input.value;
     if (!text.trim() || this.session.status === 'generating') return;
     input.value = '';
+    this.fitInput(input);
     this.send(text).catch(() => {}); // shown in the view and reported through events
   }
 
@@ -184,10 +328,36 @@ export class LlamaChat extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       (event.target as HTMLTextAreaElement).form?.requestSubmit();
-    } else if (event.key === 'Escape') {
+    } else if (event.key === 'Escape' && this.session.status === 'generating') {
+      event.preventDefault();
       void this.stop();
     }
   }
+
+  private onInput(event: Event): void {
+    this.fitInput(event.target as HTMLTextAreaElement);
+  }
+
+  /** The input grows with its text up to a few lines (CSS caps it), then scrolls. */
+  private fitInput(input: HTMLTextAreaElement): void {
+    input.style.height = 'auto';
+    input.style.height = `${input.scrollHeight}px`;
+  }
+
+  private onMessagesClick(event: Event): void {
+    const button = (event.target as Element).closest?.('button.copy');
+    const code = button?.parentElement?.querySelector('pre')?.textContent;
+    if (!button || code === undefined || code === null) return;
+    navigator.clipboard.writeText(code).then(
+      () => flash(button, 'Copied'),
+      () => flash(button, 'Copy failed'),
+    );
+  }
+}
+
+function flash(button: Element, text: string): void {
+  button.textContent = text;
+  setTimeout(() => (button.textContent = 'Copy'), 1500);
 }
 
 function statusText(status: ChatStatus): string {
