@@ -160,6 +160,7 @@ export const styles = css`
     color: var(--_muted);
   }
   .consent, .progress, .error { margin: 0 var(--_gap) var(--_gap); }
+  .messages > .consent { margin: auto; width: 100%; max-width: 36rem; box-sizing: border-box; }
   .consent {
     display: flex;
     flex-wrap: wrap;

@@ -218,14 +218,12 @@ export class LlamaChat extends LitElement {
           tabindex="0"
           @click=${this.onMessagesClick}
         >
-          ${this.session.messages.length === 0 && status === 'ready'
-            ? html`<p class="empty">Ask anything. The answer is written on this device.</p>`
-            : nothing}
+          ${this.session.messages.length === 0 ? this.renderEmpty(status) : nothing}
           ${repeat(this.session.messages, (_, i) => i, (m) => this.renderMessage(m))}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
-        ${status === 'idle' && !this.autoload ? this.renderConsent(record) : nothing}
+        ${status === 'idle' && !this.autoload && this.session.messages.length > 0 ? this.renderConsent(record) : nothing}
         ${busy ? this.renderProgress() : nothing}
         ${this.session.error ? this.renderError() : nothing}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
@@ -240,10 +238,22 @@ export class LlamaChat extends LitElement {
           ></textarea>
           ${generating
             ? html`<button part="stop-button" class="stop" type="button" aria-label="Stop the answer" @click=${() => this.stop()}>Stop</button>`
-            : html`<button part="send-button" type="submit" ?disabled=${busy}>Send</button>`}
+            : html`<button part="send-button" type="submit" ?disabled=${busy || this.waitingForConsent}>Send</button>`}
         </form>
       </section>
     `;
+  }
+
+  /** Sending from the view never starts a download the person has not agreed to. */
+  private get waitingForConsent(): boolean {
+    return this.session.status === 'idle' && !this.autoload;
+  }
+
+  /** An empty conversation: the consent step in its middle, or a line saying what to do. */
+  private renderEmpty(status: ChatStatus) {
+    if (status === 'idle' && !this.autoload) return this.renderConsent(this.session.record());
+    if (status !== 'ready') return nothing;
+    return html`<p class="empty">Ask anything. The answer is written on this device.</p>`;
   }
 
   private renderMessage(message: ViewMessage) {
@@ -318,7 +328,7 @@ export class LlamaChat extends LitElement {
     event.preventDefault();
     const input = this.renderRoot.querySelector('textarea')!;
     const text = input.value;
-    if (!text.trim() || this.session.status === 'generating') return;
+    if (!text.trim() || this.session.status === 'generating' || this.waitingForConsent) return;
     input.value = '';
     this.fitInput(input);
     this.send(text).catch(() => {}); // shown in the view and reported through events
