@@ -70,7 +70,6 @@ export class LlamaChat extends LitElement {
     placeholder: { type: String },
     historyKey: { type: String, attribute: 'history-key' },
     theme: { type: String, reflect: true },
-    announcement: { state: true },
   };
 
   /** Model id: from the built-in catalog or from `models`. */
@@ -91,7 +90,8 @@ export class LlamaChat extends LitElement {
   declare historyKey: string | undefined;
   /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
-  private declare announcement: string;
+  /** The text of the polite live region: the last finished answer. */
+  private announcement = '';
 
   private readonly markdown = new MarkdownCache();
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
@@ -120,7 +120,6 @@ export class LlamaChat extends LitElement {
     this.systemPrompt = '';
     this.autoload = false;
     this.placeholder = 'Type a message…';
-    this.announcement = '';
   }
 
   /** `idle` · `downloading` · `loading` · `ready` · `generating` · `error` */
@@ -192,7 +191,11 @@ export class LlamaChat extends LitElement {
   private announce(text: string): void {
     // Emptied first so the same words twice are still announced twice.
     this.announcement = '';
-    requestAnimationFrame(() => (this.announcement = `Answer: ${text}`));
+    this.requestUpdate();
+    requestAnimationFrame(() => {
+      this.announcement = `Answer: ${text}`;
+      this.requestUpdate();
+    });
   }
 
   protected override render() {
