@@ -193,7 +193,7 @@ test.describe('history', () => {
         hrefs: all.filter((e) => e.hasAttribute('href')).map((e) => e.getAttribute('href')),
         links: all.filter((e) => e.tagName === 'A').map((e) => `${e.getAttribute('target')} ${e.getAttribute('rel')}`),
         userTexts: [...root.querySelectorAll('.message.user .content')].map((e) => e.textContent),
-        answerText: contents.map((c) => c.textContent).join('\n'),
+        answerText: [...root.querySelectorAll('.message.assistant .content')].map((c) => c.textContent).join('\n'),
         pwned: (window as unknown as { pwned?: number }).pwned,
       };
     });
@@ -230,6 +230,20 @@ test.describe('context window', () => {
     expect(await page.evaluate(() => window.chat.messages.length)).toBe(16);
     await expect(shadow(page, '[part="notice"]')).toContainText('no longer fit');
     await expect(shadow(page, '[part="notice"]')).not.toHaveAttribute('role', 'alert');
+  });
+
+  test('when the estimate falls short (text spelled letter by letter), the answer comes from the newest message instead of failing', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, { autoload: '', 'max-tokens': '16' });
+    await waitReady(page);
+    // Not words of the tiny vocabulary: about one token per byte, three times the estimate.
+    const spelled = 'xq zj vk qx jz kv '.repeat(16);
+    for (let turn = 0; turn < 3; turn++) {
+      await page.evaluate((text) => window.chat.send(text), `${turn} ${spelled}`);
+    }
+    expect(await events(page, 'llama-chat-error')).toEqual([]);
+    expect(await page.evaluate(() => window.chat.messages.length)).toBe(6);
+    await expect(shadow(page, '[part="notice"]')).toContainText('no longer fit');
   });
 
   test('a single message longer than the window is refused with context-overflow, and the chat goes on', async ({ page }) => {
@@ -325,5 +339,63 @@ test.describe('rendering and announcements', () => {
     });
     await page.waitForTimeout(100);
     expect(await page.evaluate(() => window.chat.shadowRoot!.querySelector('.messages')!.scrollTop)).toBeLessThan(50);
+  });
+});
+
+test.describe('theming and layout', () => {
+  const background = (page: Page) =>
+    page.evaluate(() => getComputedStyle(window.chat.shadowRoot!.querySelector('.chat')!).backgroundColor);
+
+  test('light and dark follow prefers-color-scheme, theme="light|dark" overrides it, custom properties win', async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await openPage(page);
+    await addChat(page);
+    expect(await background(page)).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background(page)).toBe('rgb(23, 25, 30)');
+    await page.evaluate(() => window.chat.setAttribute('theme', 'light'));
+    expect(await background(page)).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => (window.chat.theme = 'dark'));
+    await expect(page.locator('llama-chat')).toHaveAttribute('theme', 'dark');
+    expect(await background(page)).toBe('rgb(23, 25, 30)');
+    await page.evaluate(() => window.chat.style.setProperty('--llama-chat-background', 'rgb(1, 2, 3)'));
+    expect(await background(page)).toBe('rgb(1, 2, 3)');
+  });
+
+  test('usable at 320 px: nothing overflows sideways and every control is reachable', async ({ page }) => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await openPage(page);
+    await addChat(page, { autoload: '', 'max-tokens': '40' });
+    await page.evaluate(() => window.chat.send('Hello there, tell me about the water'));
+    const overflow = await page.evaluate(() => {
+      const root = window.chat.shadowRoot!;
+      const width = document.documentElement.clientWidth;
+      return [...root.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !e.classList.contains('visually-hidden'))
+        .map((e) => e.className || e.tagName);
+    });
+    expect(overflow).toEqual([]);
+    await expect(page.getByRole('button', { name: 'Send' })).toBeInViewport();
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeInViewport();
+  });
+
+  test('prefers-reduced-motion stops the typing animation', async ({ page }) => {
+    const animation = () =>
+      page.evaluate(() => {
+        const dot = window.chat.shadowRoot!.querySelector('.dots i');
+        return dot ? getComputedStyle(dot).animationName : 'no dots';
+      });
+    await openPage(page);
+    await addChat(page, { autoload: '' });
+    await waitReady(page);
+    // Show the generating view without an engine racing it: the status dots are what animate.
+    await page.evaluate(() => {
+      const root = window.chat.shadowRoot!;
+      root.querySelector('.status')!.insertAdjacentHTML('afterbegin', '<span class="dots"><i></i><i></i><i></i></span>');
+    });
+    expect(await animation()).toBe('pulse');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await animation()).toBe('none');
   });
 });
