@@ -40,6 +40,20 @@ test.describe('states and consent', () => {
     await expect(shadow(page, '.consent')).toHaveCount(0);
   });
 
+  test('typing a message and pressing Enter before consenting downloads nothing', async ({ page }) => {
+    const requests = modelRequestLog(page);
+    await openPage(page);
+    await addChat(page);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill('Hello?');
+    await input.press('Enter');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await page.waitForTimeout(300);
+    expect(requests.filter((r) => r.method() !== 'HEAD')).toHaveLength(0);
+    expect(await page.evaluate(() => window.chat.status)).toBe('idle');
+    await expect(input).toHaveValue('Hello?'); // kept for when the model is ready
+  });
+
   test('while downloading, the view shows bytes done of the total; then it loads and is ready', async ({ page }) => {
     await openPage(page);
     await addChat(page);
