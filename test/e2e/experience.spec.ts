@@ -82,6 +82,20 @@ test.describe('states and consent', () => {
     await waitReady(page);
     await expect(shadow(page, '[part="error"]')).toHaveCount(0);
   });
+
+  test('a model this device cannot run offers a CPU model of the page instead, and that button works', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, { autoload: '' });
+    // The built-in Llama 3.1 8B needs WebGPU (web-llm); these machines have no GPU.
+    await page.evaluate(() => window.chat.setAttribute('model', 'Llama-3.1-8B-Instruct-q4f16_1-MLC'));
+    await expect(shadow(page, '[part="error"]')).toHaveAttribute('data-code', 'webgpu-unavailable');
+    const instead = page.getByRole('button', { name: 'Use Tiny test model (random weights) instead' });
+    await expect(instead).toBeVisible();
+    await page.evaluate(() => (window.recorded = []));
+    await instead.click();
+    await waitReady(page);
+    expect(await page.evaluate(() => window.chat.model)).toBe('tiny-test-model');
+  });
 });
 
 test.describe('keyboard', () => {
