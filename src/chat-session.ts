@@ -145,16 +145,15 @@ export class ChatSession {
     this.setStatus('generating');
     this.persist();
 
-    const messages = fitted.messages;
-    try {
-      const stream = client.stream({
+    const stream = async (messages: ChatMessage[]): Promise<void> => {
+      const chunks = client.stream({
         messages,
         stream: true,
         stream_options: { include_usage: true },
         temperature: settings.temperature,
         max_tokens: settings.maxTokens,
       });
-      for await (const chunk of stream) {
+      for await (const chunk of chunks) {
         const choice = chunk.choices[0];
         const delta = choice?.delta.content;
         if (delta) {
@@ -164,6 +163,18 @@ export class ChatSession {
         }
         if (choice?.finish_reason === 'abort') answer.stopped = true;
         if (chunk.usage) this.lastUsage = chunk.usage;
+      }
+    };
+    try {
+      try {
+        await stream(fitted.messages);
+      } catch (error) {
+        // The estimate can fall short for text this tokenizer spells out piece by piece: answer
+        // from the newest message alone rather than fail, if that leaves anything out.
+        const newestOnly: ChatMessage[] = [...(system ? [system] : []), { role: 'user', content }];
+        if (toLlamaChatError(error).code !== 'context-overflow' || answer.content || fitted.messages.length === newestOnly.length) throw error;
+        this.notice = `Earlier messages no longer fit in the model's memory; it answers from your last message only.`;
+        await stream(newestOnly);
       }
     } catch (error) {
       answer.stopped = true;

@@ -334,7 +334,15 @@ export class LlamaChat extends LitElement {
     if (!text.trim() || this.session.status === 'generating' || this.waitingForConsent) return;
     input.value = '';
     this.fitInput(input);
-    this.send(text).catch(() => {}); // shown in the view and reported through events
+    this.send(text).catch(() => {
+      // Shown in the view and reported through events; a message that was refused outright
+      // (too long for the model) goes back into the input rather than being lost.
+      const refused = this.session.messages.at(-2)?.content !== text.trim();
+      if (refused && !input.value) {
+        input.value = text;
+        this.fitInput(input);
+      }
+    });
   }
 
   private onKeyDown(event: KeyboardEvent): void {

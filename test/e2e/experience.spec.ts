@@ -281,6 +281,11 @@ test.describe('context window', () => {
     const error = await page.evaluate(() => window.chat.send('word '.repeat(2000)).then(() => undefined, (e: { code: string }) => e.code));
     expect(error).toBe('context-overflow');
     await expect(page.getByRole('button', { name: 'Clear conversation' })).toBeVisible();
+    // Typed into the view, the refused message stays in the input to be shortened.
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill('word '.repeat(2000));
+    await input.press('Enter');
+    await expect(input).toHaveValue('word '.repeat(2000));
     expect(await page.evaluate(() => window.chat.status)).toBe('ready');
     expect((await page.evaluate(() => window.chat.send('Hello'))).length).toBeGreaterThan(0);
   });
