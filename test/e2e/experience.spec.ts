@@ -328,6 +328,32 @@ test.describe('rendering and announcements', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('const x = 1;\n');
   });
 
+  test('while an answer streams, earlier answers are not parsed or rendered again', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, { autoload: '', 'max-tokens': '40' });
+    await page.evaluate(() => window.chat.send('First question'));
+    // Mark the first answer's rendered nodes; a re-parse would replace them with new ones.
+    await page.evaluate(() => {
+      const first = window.chat.shadowRoot!.querySelector('.message.assistant .markdown')!;
+      for (const node of first.querySelectorAll('*')) (node as Element & { marked?: boolean }).marked = true;
+      const replaced: number[] = [];
+      (window as unknown as { replaced: number[] }).replaced = replaced;
+      new MutationObserver((records) => replaced.push(records.length)).observe(first, { subtree: true, childList: true, characterData: true });
+    });
+    await page.evaluate(() => window.chat.send('Second question'));
+    const result = await page.evaluate(() => {
+      const first = window.chat.shadowRoot!.querySelector('.message.assistant .markdown')!;
+      return {
+        mutations: (window as unknown as { replaced: number[] }).replaced.length,
+        stillMarked: [...first.querySelectorAll('*')].every((n) => (n as Element & { marked?: boolean }).marked),
+        answers: window.chat.shadowRoot!.querySelectorAll('.message.assistant .markdown').length,
+      };
+    });
+    expect(result.answers).toBe(2);
+    expect(result.mutations).toBe(0);
+    expect(result.stillMarked).toBe(true);
+  });
+
   test('each finished answer is announced once through a polite live region, not token by token', async ({ page }) => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '40' });
