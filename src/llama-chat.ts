@@ -289,11 +289,13 @@ export class LlamaChat extends LitElement {
     return html`<div part="progress" class="progress">
       <progress
         aria-label="Model loading progress"
+        aria-valuetext=${progress?.text ?? 'Starting'}
         max="1"
         .value=${progress?.fraction ?? 0}
         ?indeterminate=${progress?.fraction === undefined}
       ></progress>
-      <div class="progress-text" role="status">${progress?.text ?? 'Starting…'}</div>
+      <!-- Not a live region: it changes with every chunk; the bar carries the same words. -->
+      <div class="progress-text">${progress?.text ?? 'Starting…'}</div>
     </div>`;
   }
 

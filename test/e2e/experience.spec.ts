@@ -121,6 +121,24 @@ test.describe('keyboard', () => {
   });
 });
 
+test.describe('focus', () => {
+  test('keyboard focus is visible on the input and the buttons', async ({ page }) => {
+    await openPage(page);
+    await addChat(page);
+    const outline = () =>
+      page.evaluate(() => {
+        const active = window.chat.shadowRoot!.activeElement!;
+        const style = getComputedStyle(active);
+        return { tag: active.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+      });
+    await page.keyboard.press('Tab'); // the conversation region
+    await page.keyboard.press('Tab');
+    expect(await outline()).toEqual({ tag: 'BUTTON', outline: 'solid', width: 2 });
+    await page.keyboard.press('Tab');
+    expect(await outline()).toEqual({ tag: 'TEXTAREA', outline: 'solid', width: 2 });
+  });
+});
+
 test.describe('history', () => {
   test('with history-key the conversation comes back after a reload, and clear() forgets it', async ({ page }) => {
     await openPage(page);
