@@ -52,6 +52,8 @@ export class ChatSession {
   downloadSize: { model: string; bytes: number | undefined } | undefined;
   private conversation: ViewMessage[] = [];
   private restoring: Promise<void> = Promise.resolve();
+  /** The history key the shown conversation belongs to. */
+  private conversationKey: string | undefined;
   /** History writes, in order, so a clear() is never overtaken by an earlier save. */
   private writes: Promise<void> = Promise.resolve();
   private client: EngineClient | undefined;
@@ -204,15 +206,28 @@ export class ChatSession {
     return key ? this.write(() => deleteHistory(key)) : Promise.resolve();
   }
 
-  /** Brings back the conversation kept under `history-key`, unless one has already begun. */
+  /**
+   * Shows the conversation kept under `history-key` (after a reload, or when the key changes).
+   * A conversation begun before any key was set is kept under the new key instead.
+   */
   restore(): Promise<void> {
     const key = this.host.settings().historyKey;
-    if (!key) return this.restoring;
+    if (!key) {
+      this.conversationKey = undefined;
+      return this.restoring;
+    }
     this.restoring = this.writes
       .then(() => loadHistory(key))
       .then((kept) => {
-        if (this.conversation.length > 0 || this.host.settings().historyKey !== key) return;
+        if (this.host.settings().historyKey !== key || this.status === 'generating') return;
+        if (this.conversationKey === undefined && this.conversation.length > 0) {
+          this.conversationKey = key;
+          this.persist();
+          return;
+        }
+        this.conversationKey = key;
         this.conversation = kept;
+        this.notice = undefined;
         this.host.onChange();
       })
       .catch((error: unknown) => console.warn('llama-chat: the kept conversation could not be read', error));

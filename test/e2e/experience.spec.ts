@@ -155,7 +155,7 @@ test.describe('history', () => {
     ]);
     await expect(shadow(page, '.message.user .content')).toHaveText('Remember me');
 
-    // Another key is another conversation.
+    // Another key is another conversation, on a new element or when the key changes.
     await page.evaluate(() => {
       const other = document.createElement('llama-chat');
       other.setAttribute('history-key', 'sales');
@@ -164,6 +164,10 @@ test.describe('history', () => {
     });
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (document.getElementById('other') as HTMLElementTagNameMap['llama-chat']).messages)).toEqual([]);
+    await page.evaluate(() => window.chat.setAttribute('history-key', 'sales'));
+    await page.waitForFunction(() => window.chat.messages.length === 0);
+    await page.evaluate(() => window.chat.setAttribute('history-key', 'support'));
+    await page.waitForFunction(() => window.chat.messages.length === 2);
 
     await page.evaluate(() => window.chat.clear());
     expect(await page.evaluate(() => window.chat.messages)).toEqual([]);
