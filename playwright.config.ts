@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-import { PAGE_ORIGIN, PORT } from './test/server.js';
+import { DEMO_ORIGIN, DEMO_PORT, PAGE_ORIGIN, PORT } from './test/server.js';
 
 // Debian's Chromium here (Playwright's own browser download is unavailable on these machines);
 // CHROMIUM_PATH picks another, and without either Playwright's installed browser is used.
@@ -42,10 +42,18 @@ export default defineConfig({
       use: { launchOptions: { executablePath, args: CHROMIUM_ARGS } },
     },
   ],
-  webServer: {
-    command: 'node --import tsx test/server.ts',
-    url: `${PAGE_ORIGIN}/health`,
-    reuseExistingServer: !process.env.CI,
-    env: { TEST_PORT: String(PORT) },
-  },
+  webServer: [
+    {
+      command: 'node --import tsx test/server.ts',
+      url: `${PAGE_ORIGIN}/health`,
+      reuseExistingServer: !process.env.CI,
+      env: { TEST_PORT: String(PORT) },
+    },
+    {
+      // The demo page as `npm start` serves it (Vite, from the sources), for demo.spec.ts.
+      command: `npx vite --port ${DEMO_PORT} --strictPort --open false`,
+      url: `${DEMO_ORIGIN}/demo/`,
+      reuseExistingServer: !process.env.CI,
+    },
+  ],
 });

@@ -1,8 +1,11 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
+import { BUILT_IN_MODELS } from './catalog.js';
+import { answerReserve, estimateTokens, trimToWindow } from './context-window.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
 import { ProgressTracker, type ProgressView } from './format.js';
+import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
 import { pickModel, type ModelChoice } from './model-choice.js';
 import type { ChatMessage, ChatStatus, CompletionUsage, LoadProgress, ModelRecord } from './types.js';
 
@@ -12,7 +15,12 @@ export interface SessionSettings {
   systemPrompt: string;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
+  historyKey: string | undefined;
 }
+
+/** Context window assumed for a record that does not say (wllama's load default here). */
+const DEFAULT_CONTEXT = 2048;
 
 export interface SessionEvents {
   'llama-chat-progress': LoadProgress;
@@ -39,7 +47,16 @@ export class ChatSession {
   progress: ProgressView | undefined;
   error: LlamaChatError | undefined;
   lastUsage: CompletionUsage | undefined;
+  /** A quiet note for the person, e.g. that early messages no longer fit the context window. */
+  notice: string | undefined;
+  /** Download size of the configured model: from its record, else from a HEAD request. */
+  downloadSize: { model: string; bytes: number | undefined } | undefined;
   private conversation: ViewMessage[] = [];
+  private restoring: Promise<void> = Promise.resolve();
+  /** The history key the shown conversation belongs to. */
+  private conversationKey: string | undefined;
+  /** History writes, in order, so a clear() is never overtaken by an earlier save. */
+  private writes: Promise<void> = Promise.resolve();
   private client: EngineClient | undefined;
   private loading: Promise<void> | undefined;
   private loadedModel: string | undefined;
@@ -124,31 +141,40 @@ export class ChatSession {
       this.host.emit('llama-chat-error', { code: busy.code, message: busy.message });
       throw busy;
     }
+    await this.restoring;
     await this.load();
     const client = this.client!;
     const settings = this.host.settings();
 
     const history: ChatMessage[] = this.conversation.map(({ role, content }) => ({ role, content }));
+    const system: ChatMessage | undefined = settings.systemPrompt ? { role: 'system', content: settings.systemPrompt } : undefined;
+    const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT;
+    const budget = contextLength - answerReserve(contextLength, settings.maxTokens);
+    const fitted = trimToWindow(system, history, { role: 'user', content }, budget);
+    if (!fitted) {
+      const size = estimateTokens(content);
+      throw this.fail(new LlamaChatError('context-overflow', `This message is too long for the model: about ${size} tokens, and it has room for about ${Math.max(0, budget - (system ? estimateTokens(system.content) : 0))}. Shorten it or split it up.`));
+    }
+    this.notice = fitted.dropped > 0
+      ? `The ${fitted.dropped} earliest messages no longer fit in the model's memory; it answers from the most recent ones.`
+      : undefined;
+
     this.conversation = [...this.conversation, { role: 'user', content }];
     const answer: ViewMessage = { role: 'assistant', content: '' };
     this.conversation = [...this.conversation, answer];
     this.error = undefined;
     this.setStatus('generating');
+    this.persist();
 
-    const messages: ChatMessage[] = [
-      ...(settings.systemPrompt ? [{ role: 'system' as const, content: settings.systemPrompt }] : []),
-      ...history,
-      { role: 'user', content },
-    ];
-    try {
-      const stream = client.stream({
+    const stream = async (messages: ChatMessage[]): Promise<void> => {
+      const chunks = client.stream({
         messages,
         stream: true,
         stream_options: { include_usage: true },
         temperature: settings.temperature,
         max_tokens: settings.maxTokens,
       });
-      for await (const chunk of stream) {
+      for await (const chunk of chunks) {
         const choice = chunk.choices[0];
         const delta = choice?.delta.content;
         if (delta) {
@@ -159,10 +185,24 @@ export class ChatSession {
         if (choice?.finish_reason === 'abort') answer.stopped = true;
         if (chunk.usage) this.lastUsage = chunk.usage;
       }
+    };
+    try {
+      try {
+        await stream(fitted.messages);
+      } catch (error) {
+        // The estimate can fall short for text this tokenizer spells out piece by piece: answer
+        // from the newest message alone rather than fail, if that leaves anything out.
+        const newestOnly: ChatMessage[] = [...(system ? [system] : []), { role: 'user', content }];
+        if (toLlamaChatError(error).code !== 'context-overflow' || answer.content || fitted.messages.length === newestOnly.length) throw error;
+        this.notice = `Earlier messages no longer fit in the model's memory; it answers from your last message only.`;
+        await stream(newestOnly);
+      }
     } catch (error) {
       answer.stopped = true;
+      this.persist();
       throw this.fail(error);
     }
+    this.persist();
     this.setStatus('ready');
     const message = { role: answer.role, content: answer.content };
     this.host.emit('llama-chat-message', this.lastUsage ? { message, usage: this.lastUsage } : { message });
@@ -174,11 +214,108 @@ export class ChatSession {
     if (this.status === 'generating') await this.client?.interrupt();
   }
 
-  clear(): void {
+  /** Empties the conversation, and forgets the kept one; resolves once it is gone from storage. */
+  clear(): Promise<void> {
     void this.stop();
     this.conversation = [];
     this.error = undefined;
+    this.notice = undefined;
     this.host.onChange();
+    const key = this.host.settings().historyKey;
+    return key ? this.write(() => deleteHistory(key)) : Promise.resolve();
+  }
+
+  /**
+   * Shows the conversation kept under `history-key` (after a reload, or when the key changes).
+   * A conversation begun before any key was set is kept under the new key instead.
+   */
+  restore(): Promise<void> {
+    const key = this.host.settings().historyKey;
+    if (!key) {
+      this.conversationKey = undefined;
+      return this.restoring;
+    }
+    this.restoring = this.writes
+      .then(() => loadHistory(key))
+      .then((kept) => {
+        if (this.host.settings().historyKey !== key || this.status === 'generating') return;
+        if (this.conversationKey === undefined && this.conversation.length > 0) {
+          this.conversationKey = key;
+          this.persist();
+          return;
+        }
+        this.conversationKey = key;
+        this.conversation = kept;
+        this.notice = undefined;
+        this.host.onChange();
+      })
+      .catch((error: unknown) => console.warn('llama-chat: the kept conversation could not be read', error));
+    return this.restoring;
+  }
+
+  /** Finds the model's download size for the consent step, once per model. */
+  describeDownload(): void {
+    const record = this.record();
+    if (!record || this.downloadSize?.model === record.id) return;
+    this.downloadSize = { model: record.id, bytes: record.sizeBytes };
+    // A web-llm model is many files; a GGUF is one, whose size a HEAD request tells (no user data sent).
+    if (record.sizeBytes !== undefined || record.engine !== 'wllama') return;
+    fetch(record.url, { method: 'HEAD' })
+      .then((response) => {
+        const bytes = Number(response.headers.get('Content-Length'));
+        if (!response.ok || !(bytes > 0) || this.downloadSize?.model !== record.id) return;
+        this.downloadSize = { model: record.id, bytes };
+        this.host.onChange();
+      })
+      .catch(() => {}); // the consent step then shows no size
+  }
+
+  /**
+   * A model this page could use instead after the configured one failed for lack of a GPU or
+   * memory: one that runs on the CPU (wllama), else one with a smaller known download.
+   */
+  alternative(): ModelRecord | undefined {
+    const current = this.record();
+    const { models } = this.host.settings();
+    const others = [...models, ...BUILT_IN_MODELS].filter((m) => m.id !== current?.id);
+    if (current?.engine === 'web-llm') {
+      const cpu = others.find((m) => m.engine === 'wllama');
+      if (cpu) return cpu;
+    }
+    const size = current?.sizeBytes;
+    if (size === undefined) return undefined;
+    return others
+      .filter((m) => m.sizeBytes !== undefined && m.sizeBytes < size)
+      .sort((a, b) => b.sizeBytes! - a.sizeBytes!)[0];
+  }
+
+  /** After quota-exceeded: deletes the other models kept on this device, then loads again. */
+  async freeSpaceAndRetry(): Promise<void> {
+    const current = this.record()?.id;
+    const client = new EngineClient();
+    try {
+      for (const cached of await client.cache.list()) {
+        if (cached.id !== current) await client.cache.delete(cached.id);
+      }
+    } finally {
+      client.terminate();
+    }
+    await this.load();
+  }
+
+  private persist(): void {
+    const key = this.host.settings().historyKey;
+    if (!key) return;
+    // A trailing answer that has not begun is not worth keeping.
+    const messages = this.conversation.filter((m, i, all) => !(i === all.length - 1 && m.role === 'assistant' && !m.content));
+    void this.write(() => saveHistory(key, messages));
+  }
+
+  private write(operation: () => Promise<void>): Promise<void> {
+    this.writes = this.writes
+      .then(operation)
+      .catch((error: unknown) => console.warn('llama-chat: the conversation could not be kept', error));
+    return this.writes;
   }
 
   /** Frees the model and forgets the choice (the element left the page, or its model changed). */

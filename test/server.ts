@@ -36,6 +36,9 @@ export const PORT = Number(process.env.TEST_PORT ?? 4173);
 /** The page origin and the "CDN" origin: different host names are different origins. */
 export const PAGE_ORIGIN = `http://localhost:${PORT}`;
 export const CDN_ORIGIN = `http://127.0.0.1:${PORT}`;
+/** The demo page, served by Vite for the demo's end-to-end test. */
+export const DEMO_PORT = Number(process.env.DEMO_PORT ?? PORT + 1);
+export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 
 function resolvePath(pathname: string): string | undefined {
   for (const [prefix, dir] of Object.entries(MOUNTS)) {

@@ -1,0 +1,62 @@
+// Fitting a conversation into the model's context window, by estimate: the real tokenizer
+// lives in the worker, and asking it per message would cost a round trip per send.
+import type { ChatMessage } from './types.js';
+
+/** What each message costs beyond its text (role markers, separators) in common chat templates. */
+export const MESSAGE_OVERHEAD_TOKENS = 8;
+
+/**
+ * A conservative token count: one token per 3 UTF-8 bytes, rounded up, plus the per-message
+ * overhead. Real tokenizers average about 4 bytes per token on English prose.
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(new TextEncoder().encode(text).length / 3) + MESSAGE_OVERHEAD_TOKENS;
+}
+
+export interface TrimResult {
+  messages: ChatMessage[];
+  /** How many earlier messages were left out. */
+  dropped: number;
+  /** The estimated prompt size of `messages`. */
+  tokens: number;
+}
+
+/**
+ * The longest recent part of `history` that fits in `budget` tokens together with the system
+ * prompt and the new message. Oldest turns go first, whole user/assistant pairs at a time, so
+ * the kept history never starts with an answer to a question it no longer holds. Returns
+ * undefined when even the system prompt and the new message alone do not fit.
+ */
+export function trimToWindow(
+  system: ChatMessage | undefined,
+  history: readonly ChatMessage[],
+  next: ChatMessage,
+  budget: number,
+  estimate: (text: string) => number = estimateTokens,
+): TrimResult | undefined {
+  const fixed = (system ? estimate(system.content) : 0) + estimate(next.content);
+  if (fixed > budget) return undefined;
+  let used = fixed;
+  let start = history.length;
+  while (start > 0) {
+    const cost = estimate(history[start - 1]!.content);
+    if (used + cost > budget) break;
+    used += cost;
+    start -= 1;
+  }
+  // Never keep an answer whose question was dropped.
+  while (start < history.length && history[start]!.role !== 'user') {
+    used -= estimate(history[start]!.content);
+    start += 1;
+  }
+  return {
+    messages: [...(system ? [system] : []), ...history.slice(start), next],
+    dropped: start,
+    tokens: used,
+  };
+}
+
+/** Tokens an answer may take: max-tokens when set, else a quarter of the window (at most 1024). */
+export function answerReserve(contextLength: number, maxTokens: number | undefined): number {
+  return maxTokens ?? Math.min(1024, Math.floor(contextLength / 4));
+}

@@ -1,0 +1,79 @@
+// Model output is untrusted: Markdown becomes HTML through `marked`, raw HTML in it stays
+// text, and DOMPurify (its own instance, an allow-list, http(s)/mailto links only) has the
+// last word before anything reaches the DOM.
+import DOMPurify from 'dompurify';
+import { Marked } from 'marked';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+const parser = new Marked({
+  gfm: true,
+  breaks: true,
+  renderer: {
+    // Raw HTML in the answer is shown as the text it is.
+    html: ({ text }) => escapeHtml(text),
+    // An image would be fetched on sight and could carry the conversation to a server in its
+    // URL; show it as a link the person may choose to follow.
+    image: ({ href, text }) => `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`,
+  },
+});
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code',
+  'em', 'strong', 'del', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+];
+
+const purifier = DOMPurify(window);
+purifier.addHook('afterSanitizeAttributes', (node) => {
+  if (node instanceof HTMLAnchorElement) {
+    node.target = '_blank';
+    node.rel = 'noopener noreferrer';
+  }
+});
+
+/** Markdown → a sanitized fragment, with a copy button on each code block. */
+export function renderMarkdown(source: string): DocumentFragment {
+  const html = parser.parse(source, { async: false });
+  const fragment = purifier.sanitize(html, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR: ['href', 'title', 'align', 'start', 'target', 'rel'],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    RETURN_DOM_FRAGMENT: true,
+  });
+  for (const pre of fragment.querySelectorAll('pre')) {
+    const block = document.createElement('div');
+    block.className = 'code-block';
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.className = 'copy';
+    copy.textContent = 'Copy';
+    copy.setAttribute('aria-label', 'Copy code');
+    pre.replaceWith(block);
+    block.append(pre, copy);
+  }
+  return fragment;
+}
+
+/**
+ * One element per message whose children are re-rendered only when its text changed: while an
+ * answer streams, only that answer is parsed again, never the whole conversation.
+ */
+export class MarkdownCache {
+  private readonly views = new WeakMap<object, { source: string; node: HTMLElement }>();
+
+  render(message: object, source: string): HTMLElement {
+    let view = this.views.get(message);
+    if (!view) {
+      const node = document.createElement('div');
+      node.className = 'markdown';
+      view = { source: '\u0000', node };
+      this.views.set(message, view);
+    }
+    if (view.source !== source) {
+      view.node.replaceChildren(renderMarkdown(source));
+      view.source = source;
+    }
+    return view.node;
+  }
+}

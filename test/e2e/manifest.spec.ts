@@ -1,0 +1,33 @@
+// The custom-elements.json that `npm run build` writes, for editors and framework tooling.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+interface Declaration {
+  tagName?: string;
+  attributes?: Array<{ name: string }>;
+  events?: Array<{ name: string }>;
+  cssParts?: Array<{ name: string }>;
+  cssProperties?: Array<{ name: string }>;
+}
+
+test('dist/custom-elements.json describes <llama-chat>: attributes, events, parts and custom properties', () => {
+  const manifest = JSON.parse(readFileSync('dist/custom-elements.json', 'utf8')) as { modules: Array<{ declarations?: Declaration[] }> };
+  const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'llama-chat')!;
+  expect(element).toBeDefined();
+  const names = (list: Array<{ name: string }> | undefined) => (list ?? []).map((x) => x.name).sort();
+  expect(names(element.attributes)).toEqual(
+    ['autoload', 'history-key', 'max-tokens', 'model', 'placeholder', 'system-prompt', 'temperature', 'theme'].sort(),
+  );
+  expect(names(element.events)).toEqual(
+    ['llama-chat-error', 'llama-chat-message', 'llama-chat-progress', 'llama-chat-ready', 'llama-chat-token'].sort(),
+  );
+  // The parts and properties that were public before this manifest existed are all still there.
+  for (const part of ['container', 'header', 'messages', 'message', 'user-message', 'assistant-message', 'consent',
+    'progress', 'error', 'composer', 'input', 'send-button', 'stop-button', 'load-button']) {
+    expect(names(element.cssParts)).toContain(part);
+  }
+  for (const property of ['background', 'color', 'muted-color', 'accent', 'on-accent', 'surface', 'border-color',
+    'danger', 'radius', 'spacing', 'font', 'height']) {
+    expect(names(element.cssProperties)).toContain(`--llama-chat-${property}`);
+  }
+});
