@@ -90,9 +90,11 @@ export class ChatSession {
     return this.choice;
   }
 
-  /** The chosen model's record, once prepare() has run. */
+  /** The chosen model's record once prepare() has run; before, or when it failed, the pinned one. */
   record(): ModelRecord | undefined {
-    return this.chosen?.record;
+    if (this.chosen) return this.chosen.record;
+    const { model, models } = this.host.settings();
+    return model ? models.find((m) => m.id === model) ?? BUILT_IN_MODELS.find((m) => m.id === model) : undefined;
   }
 
   load(): Promise<void> {
@@ -258,6 +260,7 @@ export class ChatSession {
     const record = this.record();
     if (!record || this.downloadSize?.model === record.id) return;
     this.downloadSize = { model: record.id, bytes: record.sizeBytes };
+    this.host.onChange();
     // A web-llm model is many files; a GGUF is one, whose size a HEAD request tells (no user data sent).
     if (record.sizeBytes !== undefined || record.engine !== 'wllama') return;
     fetch(record.url, { method: 'HEAD' })
@@ -327,8 +330,7 @@ export class ChatSession {
     this.choice = undefined;
     this.chosen = undefined;
     this.progress = undefined;
-    this.error = undefined;
-    this.setStatus('idle');
+    if (this.status !== 'error') this.setStatus('idle'); // an error stays until the person acts on it
   }
 
   private fail(error: unknown): LlamaChatError {
