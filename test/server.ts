@@ -3,7 +3,9 @@
 //   /pages/…    test pages; "%DIST%" in HTML becomes the library's base URL: this origin's
 //               /dist/ or, with ?dist=cross, the same files on the other loopback host name
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
-//               ?status=404 answers that status, ?drop=N closes the connection after N bytes
+//               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
+//               ?stall=MS waits that long between the headers and the body (a slow download)
+//   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,6 +30,17 @@ export const PORT = Number(process.env.TEST_PORT ?? 4173);
 /** The page origin and the "CDN" origin: different host names are different origins. */
 export const PAGE_ORIGIN = `http://localhost:${PORT}`;
 export const CDN_ORIGIN = `http://127.0.0.1:${PORT}`;
+
+/** The strictest policy the library works under (the README lists it). */
+export const STRICT_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "style-src 'self'",
+].join('; ');
+const CSP_PAGE = '/pages/csp.html';
+const DROP_AFTER_MS = 400;
 
 function resolvePath(pathname: string): string | undefined {
   for (const [prefix, dir] of Object.entries(MOUNTS)) {
@@ -54,6 +67,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  // A worker script carries its own policy: send it to the files the strict page loads, too.
+  const referrer = req.headers.referer ? new URL(req.headers.referer).pathname : '';
+  if (url.pathname === CSP_PAGE || (url.pathname.startsWith('/dist/') && referrer === CSP_PAGE)) {
+    res.setHeader('Content-Security-Policy', STRICT_CSP);
+  }
 
   if (extname(file) === '.html') {
     const cross = url.searchParams.get('dist') === 'cross';
@@ -80,11 +98,15 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'HEAD') return void res.end();
 
+  const stall = Number(url.searchParams.get('stall'));
+  if (stall > 0) await new Promise((wait) => setTimeout(wait, stall));
   const drop = Number(url.searchParams.get('drop'));
   const last = drop > 0 ? Math.min(end, start + drop - 1) : end;
   const stream = createReadStream(file, { start, end: last });
   stream.pipe(res, { end: !drop });
-  if (drop) stream.on('end', () => res.socket?.destroy()); // a connection that breaks mid-file
+  // A connection that stalls, then breaks mid-file: the browser gets the N bytes, then an
+  // error (an error at once would discard bytes it has received but not yet handed over).
+  if (drop) stream.on('end', () => setTimeout(() => res.socket?.destroy(), DROP_AFTER_MS));
 }
 
 export function startServer(port = PORT): Promise<() => Promise<void>> {

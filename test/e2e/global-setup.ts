@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { FIGURES_DIR } from './figures.js';
 import { fileURLToPath } from 'node:url';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
 
@@ -11,4 +12,5 @@ export default async function globalSetup(): Promise<void> {
   }
   mkdirSync(fileURLToPath(new URL('../.generated/', import.meta.url)), { recursive: true });
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
+  rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only
 }

@@ -1,0 +1,52 @@
+// Reaching into the model store's IndexedDB from the page, to inspect it or damage it on purpose.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Page, Request } from '@playwright/test';
+import { TINY_MODEL_FILE } from './global-setup.js';
+
+export interface StoredManifest {
+  id: string;
+  size: number;
+  chunkBytes: number;
+  storedChunks: number;
+  complete: boolean;
+}
+
+export const TINY_BYTES = readFileSync(TINY_MODEL_FILE);
+export const TINY_SHA256 = createHash('sha256').update(TINY_BYTES).digest('hex');
+
+/** Runs one request against an object store of the page's IndexedDB. */
+async function inStore<T>(page: Page, db: string, store: string, op: 'get' | 'put', key: IDBValidKey, value?: number): Promise<T> {
+  return page.evaluate(
+    ({ db, store, op, key, value }) =>
+      new Promise<T>((resolve, reject) => {
+        const open = indexedDB.open(db);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(store, op === 'get' ? 'readonly' : 'readwrite');
+          // A put writes a Blob of `value` bytes of garbage in place of a chunk.
+          const req = op === 'get' ? tx.objectStore(store).get(key) : tx.objectStore(store).put(new Blob([new Uint8Array(value!).fill(0x5a)]), key);
+          req.onsuccess = () => resolve(req.result as T);
+          req.onerror = () => reject(req.error);
+          tx.oncomplete = () => open.result.close();
+        };
+      }),
+    { db, store, op, key, value },
+  );
+}
+
+export function readManifest(page: Page, id: string): Promise<StoredManifest | undefined> {
+  return inStore<StoredManifest | undefined>(page, 'llama-chat-models', 'manifests', 'get', id);
+}
+
+/** Overwrites stored chunk `index` of model `id` with `bytes` bytes of garbage. */
+export function damageChunk(page: Page, id: string, index: number, bytes: number): Promise<unknown> {
+  return inStore(page, 'llama-chat-chunks', 'chunks', 'put', [id, index], bytes);
+}
+
+/** The byte range a request asked for: [start, end] inclusive, end undefined for "to the end". */
+export function requestedRange(request: Request): { start: number; end: number | undefined } {
+  const match = /^bytes=(\d+)-(\d*)$/.exec(request.headers().range ?? '');
+  if (!match) return { start: 0, end: undefined };
+  return { start: Number(match[1]), end: match[2] ? Number(match[2]) : undefined };
+}
