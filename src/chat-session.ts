@@ -32,6 +32,8 @@ export interface SessionHost {
 export interface ViewMessage extends ChatMessage {
   /** The answer was stopped before it finished. */
   stopped?: boolean;
+  /** The answer was cut off by this error (the partial text is kept). */
+  failed?: ErrorCode;
 }
 
 export class ChatSession {
@@ -143,7 +145,9 @@ export class ChatSession {
       }
     } catch (error) {
       answer.stopped = true;
-      throw this.fail(error);
+      const failure = this.fail(error);
+      answer.failed = failure.code;
+      throw failure;
     }
     this.setStatus('ready');
     const message = { role: answer.role, content: answer.content };
@@ -177,7 +181,9 @@ export class ChatSession {
     const failure = toLlamaChatError(error);
     this.error = failure;
     this.progress = undefined;
-    if (failure.code === 'worker-crashed') {
+    if (failure.code === 'worker-crashed' || failure.code === 'device-lost') {
+      // A lost GPU device stays lost in that worker: a fresh one gets a fresh device.
+      this.client?.terminate();
       this.client = undefined;
       this.loadedModel = undefined;
     }

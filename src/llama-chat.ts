@@ -134,7 +134,9 @@ export class LlamaChat extends LitElement {
     return html`<div part="message ${message.role}-message" class="message ${message.role}">
       <span class="visually-hidden">${who}:</span>
       <div class="content">${message.content}</div>
-      ${message.stopped ? html`<div class="note">Stopped</div>` : nothing}
+      ${message.failed
+        ? html`<div class="note" data-code=${message.failed}>Cut off by an error</div>`
+        : message.stopped ? html`<div class="note">Stopped</div>` : nothing}
     </div>`;
   }
 
@@ -166,7 +168,9 @@ export class LlamaChat extends LitElement {
     return html`<div part="error" class="error" role="alert" data-code=${error.code}>
       <span>${error.message}</span>
       ${this.session.status === 'error'
-        ? html`<button type="button" @click=${() => this.session.load().catch(() => {})}>Try again</button>`
+        ? html`<button type="button" @click=${() => this.session.load().catch(() => {})}>
+            ${error.code === 'device-lost' ? 'Reload the model' : 'Try again'}
+          </button>`
         : nothing}
     </div>`;
   }

@@ -3,9 +3,9 @@
 import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
-import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
+import { toEngineError } from './engine-errors.js';
 import { probeGpu } from './gpu-probe.js';
 import { openModelFile } from './model-store.js';
 import { UsageMeter } from './usage-meter.js';
@@ -38,8 +38,7 @@ export class WllamaBackend implements Backend {
       });
     } catch (error) {
       await wllama.exit().catch(() => {});
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new LlamaChatError('integrity', `${record.id} could not be loaded: the file is not a usable GGUF model (${reason}).`);
+      throw toEngineError(error, 'load', record.id);
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
     return new WllamaBackend(record, wllama);
@@ -81,7 +80,7 @@ export class WllamaBackend implements Backend {
         },
       });
     } catch (error) {
-      if (!(error instanceof WllamaAbortError)) throw toChatError(error);
+      if (!(error instanceof WllamaAbortError)) throw toEngineError(error, 'chat', this.record.id);
       finish = 'abort';
     } finally {
       if (this.current === abort) this.current = undefined;
@@ -104,12 +103,4 @@ export class WllamaBackend implements Backend {
     this.interrupt();
     await this.wllama.exit();
   }
-}
-
-function toChatError(error: unknown): LlamaChatError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/context|exceed/i.test(message)) {
-    return new LlamaChatError('context-overflow', `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`);
-  }
-  return new LlamaChatError('bad-input', `The model could not answer: ${message}`);
 }
