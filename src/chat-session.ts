@@ -4,6 +4,7 @@ import { resolveModel } from './catalog.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
 import { ProgressTracker, type ProgressView } from './format.js';
+import { checkSampling, type AttributeReader } from './settings-check.js';
 import type { ChatMessage, ChatStatus, CompletionUsage, LoadProgress, ModelRecord } from './types.js';
 
 export interface SessionSettings {
@@ -12,6 +13,8 @@ export interface SessionSettings {
   systemPrompt: string;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** An attribute's text as written, to name it in errors. */
+  attribute?: AttributeReader;
 }
 
 export interface SessionEvents {
@@ -103,6 +106,13 @@ export class ChatSession {
   async send(text: string): Promise<string> {
     const content = text.trim();
     if (!content) return '';
+    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute);
+    if (invalid) {
+      this.error = invalid;
+      this.host.onChange();
+      this.host.emit('llama-chat-error', { code: invalid.code, message: invalid.message });
+      throw invalid;
+    }
     if (this.status === 'generating') {
       const busy = new LlamaChatError('bad-input', 'An answer is still being written. Stop it, or wait for it, before sending another message.');
       this.host.emit('llama-chat-error', { code: busy.code, message: busy.message });
@@ -113,7 +123,8 @@ export class ChatSession {
     const settings = this.host.settings();
 
     const history: ChatMessage[] = this.conversation.map(({ role, content }) => ({ role, content }));
-    this.conversation = [...this.conversation, { role: 'user', content }];
+    const question: ViewMessage = { role: 'user', content };
+    this.conversation = [...this.conversation, question];
     const answer: ViewMessage = { role: 'assistant', content: '' };
     this.conversation = [...this.conversation, answer];
     this.error = undefined;
@@ -144,10 +155,15 @@ export class ChatSession {
         if (chunk.usage) this.lastUsage = chunk.usage;
       }
     } catch (error) {
-      answer.stopped = true;
-      const failure = this.fail(error);
-      answer.failed = failure.code;
-      throw failure;
+      const failure = toLlamaChatError(error);
+      if (failure.code === 'context-overflow' && !answer.content) {
+        // Nothing was answered: take the turn back, or every later message would overflow too.
+        this.conversation = this.conversation.filter((m) => m !== question && m !== answer);
+      } else {
+        answer.stopped = true;
+        answer.failed = failure.code;
+      }
+      throw this.fail(failure);
     }
     this.setStatus('ready');
     const message = { role: answer.role, content: answer.content };

@@ -40,6 +40,7 @@ export class LlamaChat extends LitElement {
       systemPrompt: this.systemPrompt,
       temperature: this.temperature,
       maxTokens: this.maxTokens,
+      attribute: (name) => this.getAttribute(name),
     }),
     onChange: () => this.requestUpdate(),
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {

@@ -3,11 +3,13 @@
 import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
+import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { toEngineError } from './engine-errors.js';
 import { probeGpu } from './gpu-probe.js';
-import { openModelFile } from './model-store.js';
+import { checkGgufHeader } from './gguf-header.js';
+import { deleteModelFile, openModelFile } from './model-store.js';
 import { UsageMeter } from './usage-meter.js';
 
 const DEFAULT_CONTEXT = 2048;
@@ -22,6 +24,7 @@ export class WllamaBackend implements Backend {
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaBackend> {
     const file = await openModelFile(record, onProgress);
+    await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
     const gpu = await probeGpu();
@@ -36,9 +39,13 @@ export class WllamaBackend implements Backend {
         n_gpu_layers: gpu.shaderF16 ? undefined : 0,
         n_parallel: 1,
       });
+      // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
+      if (!(wllama.getModelMetadata().hparams.nVocab > 0)) {
+        throw new Error('llama.cpp could not read the model: the file is truncated or damaged');
+      }
     } catch (error) {
       await wllama.exit().catch(() => {});
-      throw toEngineError(error, 'load', record.id);
+      await discardAndThrow(record, toEngineError(error, 'load', record.id));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
     return new WllamaBackend(record, wllama);
@@ -103,4 +110,10 @@ export class WllamaBackend implements Backend {
     this.interrupt();
     await this.wllama.exit();
   }
+}
+
+/** A stored file the engine cannot use is deleted, so trying again downloads it afresh. */
+async function discardAndThrow(record: ModelRecord, error: unknown): Promise<never> {
+  if (error instanceof LlamaChatError && error.code === 'integrity') await deleteModelFile(record.id).catch(() => {});
+  throw error;
 }
