@@ -14,6 +14,8 @@ export interface Figures {
   badInputs?: number;
   /** HTML/JS payloads rendered, each found inert. */
   xssVectors?: number;
+  /** Places those payloads were rendered (messages, header, error panel), all inert. */
+  xssRenderings?: number;
   /** Requests observed during the privacy sessions. */
   requestsObserved?: number;
   /** Of those, requests whose URL, headers or body carried text the user typed (must be 0). */
