@@ -5,7 +5,8 @@
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
 //               ?stall=MS waits that long between the headers and the body (a slow download)
-//   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/
+//   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/;
+//               ?csp=no-wasm or ?csp=no-blob-worker leave out one thing the library needs
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -40,6 +41,11 @@ export const STRICT_CSP = [
   "style-src 'self'",
 ].join('; ');
 const CSP_PAGE = '/pages/csp.html';
+/** ?csp=… on the strict page: the policy with one thing the library needs taken out. */
+const WEAKENED_CSP: Record<string, string> = {
+  'no-wasm': STRICT_CSP.replace(" 'wasm-unsafe-eval'", ''),
+  'no-blob-worker': STRICT_CSP.replace(' blob:', ''),
+};
 const DROP_AFTER_MS = 400;
 
 function resolvePath(pathname: string): string | undefined {
@@ -68,10 +74,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
   // A worker script carries its own policy: send it to the files the strict page loads, too.
-  const referrer = req.headers.referer ? new URL(req.headers.referer).pathname : '';
-  if (url.pathname === CSP_PAGE || (url.pathname.startsWith('/dist/') && referrer === CSP_PAGE)) {
-    res.setHeader('Content-Security-Policy', STRICT_CSP);
-  }
+  const referrer = req.headers.referer ? new URL(req.headers.referer) : undefined;
+  const strictPage = url.pathname === CSP_PAGE ? url : url.pathname.startsWith('/dist/') && referrer?.pathname === CSP_PAGE ? referrer : undefined;
+  if (strictPage) res.setHeader('Content-Security-Policy', WEAKENED_CSP[strictPage.searchParams.get('csp') ?? ''] ?? STRICT_CSP);
 
   if (extname(file) === '.html') {
     const cross = url.searchParams.get('dist') === 'cross';

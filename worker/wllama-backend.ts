@@ -7,6 +7,7 @@ import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { toEngineError } from './engine-errors.js';
+import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { probeGpu } from './gpu-probe.js';
 import { checkGgufHeader } from './gguf-header.js';
 import { deleteModelFile, openModelFile } from './model-store.js';
@@ -27,6 +28,7 @@ export class WllamaBackend implements Backend {
     await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
+    await checkContentSecurityPolicy();
     const gpu = await probeGpu();
     const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
