@@ -10,6 +10,8 @@ export const FIGURES_DIR = fileURLToPath(new URL('../../test-results/figures/', 
 export interface Figures {
   /** Faults injected (dropped connections, damaged chunks, crashed workers, …) the element survived. */
   faultsSurvived?: number;
+  /** Rapid send/stop cycles run without a hang or a leak. */
+  sendStopCycles?: number;
   /** Invalid inputs tried (empty messages, bad attributes, corrupt files, …), each handled cleanly. */
   badInputs?: number;
   /** HTML/JS payloads rendered, each found inert. */

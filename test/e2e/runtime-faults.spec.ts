@@ -91,5 +91,5 @@ test('50 rapid send/stop cycles: no hang, no leaked workers, ports or listeners'
   expect(await events(page, 'llama-chat-error')).toEqual([]);
   const last = await page.evaluate(() => window.chat.send('Still answering?'));
   expect(last.length).toBeGreaterThan(0);
-  recordFigures(testInfo, { faultsSurvived: 50 });
+  recordFigures(testInfo, { sendStopCycles: 50 });
 });

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { ModelRecord } from '../../src/types.js';
 import { recordFigures } from './figures.js';
 import { addChat, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
+import { crashEngineWorker } from './runtime-helpers.js';
 import { damageChunk, readManifest, requestedRange, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
 
 /** Adds the element for `record` (instead of the default tiny record). */
@@ -141,5 +142,25 @@ test('two tabs loading the same model at once download it once and both work', a
   const replies = await Promise.all([first, second].map((p) => p.evaluate(() => window.chat.send('Which tab am I?'))));
   for (const reply of replies) expect(reply.length).toBeGreaterThan(0);
   expect((await readManifest(first, TINY_ID))!.complete).toBe(true);
+  recordFigures(testInfo, { faultsSurvived: 1 });
+});
+
+test('a worker that crashes mid-download leaves an entry that is not complete, and the next load resumes it', async ({ page }, testInfo) => {
+  const DROP = 300_000; // the server stalls after these bytes: the crash lands mid-download
+  const requests = modelRequestLog(page);
+  await openPage(page);
+  await addChat(page, {}, `?drop=${DROP}`);
+  const loading = tryLoad(page);
+  await expect.poll(async () => (await readManifest(page, TINY_ID))?.storedChunks ?? 0).toBeGreaterThanOrEqual(4);
+  await crashEngineWorker(page);
+  expect(await loading).toBe('worker-crashed');
+  const left = (await readManifest(page, TINY_ID))!;
+  expect(left.complete).toBe(false);
+  expect((await page.evaluate(() => window.chat.status))).toBe('error');
+
+  expect(await tryLoad(page)).toBe('network'); // the server drops this one too, after resuming
+  const ranges = requests.map(requestedRange);
+  expect(ranges).toHaveLength(2);
+  expect(ranges[1]!.start).toBe(left.storedChunks * left.chunkBytes);
   recordFigures(testInfo, { faultsSurvived: 1 });
 });

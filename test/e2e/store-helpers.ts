@@ -16,17 +16,20 @@ export const TINY_BYTES = readFileSync(TINY_MODEL_FILE);
 export const TINY_SHA256 = createHash('sha256').update(TINY_BYTES).digest('hex');
 
 /** Runs one request against an object store of the page's IndexedDB. */
-async function inStore<T>(page: Page, db: string, store: string, op: 'get' | 'put', key: IDBValidKey, value?: number): Promise<T> {
+async function inStore(page: Page, db: string, store: string, op: 'get' | 'put', key: string | [string, number], value?: number): Promise<unknown> {
   return page.evaluate(
     ({ db, store, op, key, value }) =>
-      new Promise<T>((resolve, reject) => {
+      new Promise<unknown>(async (resolve, reject) => {
+        // Opening a database that does not exist yet would create it empty, without the
+        // store the library makes on first use: look, don't touch.
+        if (!(await indexedDB.databases()).some((d) => d.name === db)) return resolve(undefined);
         const open = indexedDB.open(db);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction(store, op === 'get' ? 'readonly' : 'readwrite');
           // A put writes a Blob of `value` bytes of garbage in place of a chunk.
           const req = op === 'get' ? tx.objectStore(store).get(key) : tx.objectStore(store).put(new Blob([new Uint8Array(value!).fill(0x5a)]), key);
-          req.onsuccess = () => resolve(req.result as T);
+          req.onsuccess = () => resolve(req.result);
           req.onerror = () => reject(req.error);
           tx.oncomplete = () => open.result.close();
         };
@@ -36,7 +39,7 @@ async function inStore<T>(page: Page, db: string, store: string, op: 'get' | 'pu
 }
 
 export function readManifest(page: Page, id: string): Promise<StoredManifest | undefined> {
-  return inStore<StoredManifest | undefined>(page, 'llama-chat-models', 'manifests', 'get', id);
+  return inStore(page, 'llama-chat-models', 'manifests', 'get', id) as Promise<StoredManifest | undefined>;
 }
 
 /** Overwrites stored chunk `index` of model `id` with `bytes` bytes of garbage. */
