@@ -6,7 +6,7 @@ import type { ModelRecord } from '../../src/types.js';
 import { recordFigures } from './figures.js';
 import { addChat, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
 import { crashEngineWorker } from './runtime-helpers.js';
-import { damageChunk, readManifest, requestedRange, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
+import { damageChunk, readManifest, requestedRange, storedSha256, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
 
 /** Adds the element for `record` (instead of the default tiny record). */
 async function addChatFor(page: Parameters<typeof openPage>[0], record: ModelRecord, attributes: Record<string, string> = {}) {
@@ -68,6 +68,7 @@ test('a download broken three times resumes with Range each time, refetching les
     }
   }
   expect(fetched - size).toBeLessThanOrEqual(3 * chunkBytes);
+  expect(await storedSha256(page, TINY_ID)).toBe(TINY_SHA256); // stitched together byte for byte
   const reply = await page.evaluate(() => window.chat.send('Did the whole file arrive?'));
   expect(reply.length).toBeGreaterThan(0);
   recordFigures(testInfo, { faultsSurvived: 3 });
@@ -142,6 +143,7 @@ test('two tabs loading the same model at once download it once and both work', a
   const replies = await Promise.all([first, second].map((p) => p.evaluate(() => window.chat.send('Which tab am I?'))));
   for (const reply of replies) expect(reply.length).toBeGreaterThan(0);
   expect((await readManifest(first, TINY_ID))!.complete).toBe(true);
+  expect(await storedSha256(first, TINY_ID)).toBe(TINY_SHA256); // byte for byte the served file
   recordFigures(testInfo, { faultsSurvived: 1 });
 });
 

@@ -53,3 +53,25 @@ export function requestedRange(request: Request): { start: number; end: number |
   if (!match) return { start: 0, end: undefined };
   return { start: Number(match[1]), end: match[2] ? Number(match[2]) : undefined };
 }
+
+/** SHA-256 (hex) of model `id` as stored: its chunks, in order, straight from IndexedDB. */
+export function storedSha256(page: Page, id: string): Promise<string> {
+  return page.evaluate(
+    (id) =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('llama-chat-chunks');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('chunks').objectStore('chunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
+          request.onerror = () => reject(request.error);
+          request.onsuccess = async () => {
+            open.result.close();
+            const bytes = await new Blob(request.result as Blob[]).arrayBuffer();
+            const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+            resolve(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''));
+          };
+        };
+      }),
+    id,
+  );
+}
