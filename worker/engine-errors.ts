@@ -24,11 +24,21 @@ const DEVICE_LOST = /device[\s_-]*(?:was\s+|is\s+)?lost|DXGI_ERROR_DEVICE_(?:REM
 const OUT_OF_MEMORY = /out of memory|failed to allocate|could not allocate|cannot allocate|allocation failed|OOM\b/i;
 const CONTEXT_FULL = /context (?:window|length|size)|exceeds? (?:the )?context|n_ctx|kv[ _]cache[ _]full|too many tokens/i;
 
-/** The LlamaChatError for an engine failure at `stage` of model `modelId`. */
-export function toEngineError(error: unknown, stage: EngineStage, modelId: string): LlamaChatError {
+/** wllama's report of a wasm abort: the reason is only in what llama.cpp logged before it. */
+const ABORTED = /^\(ABORT\)|wllama has crashed/;
+
+/**
+ * The LlamaChatError for an engine failure at `stage` of model `modelId`. `recentLog` holds
+ * the engine's last warning and error lines, consulted when the error itself is a bare abort.
+ */
+export function toEngineError(error: unknown, stage: EngineStage, modelId: string, recentLog: readonly string[] = []): LlamaChatError {
   if (error instanceof LlamaChatError) return error;
-  const { name, message, type } = describe(error);
-  if (name === 'DeviceLostError' || DEVICE_LOST.test(message)) {
+  const described = describe(error);
+  const { name, type } = described;
+  const reason = ABORTED.test(described.message) ? recentLog.at(-1) : undefined;
+  const message = reason ? `${described.message.trim()} after: ${reason}` : described.message;
+  const logged = ABORTED.test(described.message) ? recentLog.join('\n') : '';
+  if (name === 'DeviceLostError' || DEVICE_LOST.test(message) || DEVICE_LOST.test(logged)) {
     return new LlamaChatError('device-lost', `The GPU stopped responding (its device was lost${message ? `: ${message}` : ''}). Reload the model to continue; if it happens again, reload the page.`);
   }
   if (OUT_OF_MEMORY.test(message)) {

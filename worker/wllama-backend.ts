@@ -1,12 +1,13 @@
 // GGUF models on llama.cpp compiled to wasm (wllama). Weights come from our model store as
 // Blobs; wllama runs on the CPU unless the GPU has shader-f16, which its WebGPU shaders need.
-import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
+import { LogLevel, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { toEngineError } from './engine-errors.js';
+import { EngineLog } from './engine-log.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { probeGpu } from './gpu-probe.js';
 import { checkGgufHeader } from './gguf-header.js';
@@ -21,6 +22,7 @@ export class WllamaBackend implements Backend {
   private constructor(
     readonly record: ModelRecord,
     private readonly wllama: Wllama,
+    private readonly log: EngineLog,
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaBackend> {
@@ -30,7 +32,9 @@ export class WllamaBackend implements Backend {
 
     await checkContentSecurityPolicy();
     const gpu = await probeGpu();
-    const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+    // llama.cpp's warnings and errors are kept: a bare "(ABORT)" gets its reason from them.
+    const log = new EngineLog();
+    const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
     try {
       await wllama.loadModel([file], {
@@ -40,6 +44,7 @@ export class WllamaBackend implements Backend {
         n_threads: 1,
         n_gpu_layers: gpu.shaderF16 ? undefined : 0,
         n_parallel: 1,
+        log_level: LogLevel.WARN,
       });
       // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
       if (!(wllama.getModelMetadata().hparams.nVocab > 0)) {
@@ -47,10 +52,10 @@ export class WllamaBackend implements Backend {
       }
     } catch (error) {
       await wllama.exit().catch(() => {});
-      await discardAndThrow(record, toEngineError(error, 'load', record.id));
+      await discardAndThrow(record, toEngineError(error, 'load', record.id, log.recent()));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
-    return new WllamaBackend(record, wllama);
+    return new WllamaBackend(record, wllama, log);
   }
 
   async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
@@ -89,7 +94,7 @@ export class WllamaBackend implements Backend {
         },
       });
     } catch (error) {
-      if (!(error instanceof WllamaAbortError)) throw toEngineError(error, 'chat', this.record.id);
+      if (!(error instanceof WllamaAbortError)) throw toEngineError(error, 'chat', this.record.id, this.log.recent());
       finish = 'abort';
     } finally {
       if (this.current === abort) this.current = undefined;

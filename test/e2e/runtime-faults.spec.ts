@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { recordFigures } from './figures.js';
 import { addChat, events, openPage, waitReady } from './helpers.js';
-import { crashEngineWorker, engineWorkers, liveCounts } from './runtime-helpers.js';
+import { crashEngineWorker, engineWorkers, liveCounts, loseGpuDevice } from './runtime-helpers.js';
 
 test('a worker that crashes mid-answer: worker-crashed, partial answer kept and marked, next send works', async ({ page }, testInfo) => {
   const pageErrors: Error[] = [];
@@ -92,4 +92,30 @@ test('50 rapid send/stop cycles: no hang, no leaked workers, ports or listeners'
   const last = await page.evaluate(() => window.chat.send('Still answering?'));
   expect(last.length).toBeGreaterThan(0);
   recordFigures(testInfo, { sendStopCycles: 50 });
+});
+
+test('a GPU device lost mid-answer: device-lost, a reload action, and the engine comes back', async ({ page }, testInfo) => {
+  await openPage(page);
+  await addChat(page, { autoload: '', 'max-tokens': '400' });
+  await waitReady(page);
+  const crashNow = page.evaluate(
+    () => new Promise<void>((resolve) => window.chat.addEventListener('llama-chat-token', () => resolve(), { once: true })),
+  );
+  const answer = page.evaluate(() => window.chat.send('Tell me a long story').then(() => 'answered', (e: { code?: string }) => e.code));
+  await crashNow;
+  await loseGpuDevice(page);
+  expect(await answer).toBe('device-lost');
+
+  const panel = page.locator('llama-chat [part=error]');
+  await expect(panel).toHaveAttribute('data-code', 'device-lost');
+  await expect(panel).toContainText('Reload the model to continue');
+  await expect(page.locator('llama-chat .message.assistant .note')).toHaveAttribute('data-code', 'device-lost');
+  expect(engineWorkers(page)).toHaveLength(0); // its device is gone for good: so is the worker
+
+  await panel.getByRole('button', { name: 'Reload the model' }).click();
+  await page.waitForFunction(() => window.chat.status === 'ready');
+  expect(engineWorkers(page)).toHaveLength(1);
+  await page.evaluate(() => window.chat.setAttribute('max-tokens', '8'));
+  expect((await page.evaluate(() => window.chat.send('Back again?'))).length).toBeGreaterThan(0);
+  recordFigures(testInfo, { faultsSurvived: 1 });
 });

@@ -50,3 +50,23 @@ export async function liveCounts(page: Page): Promise<LiveCounts> {
     await cdp.detach();
   }
 }
+
+/** wllama's own worker, which runs llama.cpp (started from a blob: URL by the engine worker). */
+export function llamaCppWorker(page: Page): Worker {
+  const worker = page.workers().filter((w) => w.url().startsWith('blob:')).at(-1);
+  if (!worker) throw new Error('no llama.cpp worker');
+  return worker;
+}
+
+/**
+ * A GPU device lost mid-answer, as llama.cpp reports it: ggml-webgpu's device-lost log line,
+ * then the wasm abort. There is no GPU to lose here (wllama runs on the CPU), so these two
+ * messages are sent from inside llama.cpp's worker, on the channel the wasm runtime uses;
+ * everything after them (wllama, our mapping, the session, the view, the reload) is real.
+ */
+export async function loseGpuDevice(page: Page): Promise<void> {
+  await llamaCppWorker(page).evaluate(() => {
+    postMessage({ verb: 'console.error', args: ['ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'] });
+    postMessage({ verb: 'signal.abort', args: ['abort', 'Aborted()', '', null] });
+  });
+}

@@ -36,3 +36,17 @@ test('an error that already has a code passes through unchanged', () => {
   const own = new LlamaChatError('network', 'x');
   assert.equal(toEngineError(own, 'load', 'm'), own);
 });
+
+test('a bare wasm abort takes its reason from the engine log: a lost device logged before it is device-lost', () => {
+  const abort = Object.assign(new Error('(ABORT) '), { name: 'WllamaRuntimeError' });
+  const log = ['llama_context: n_ctx_per_seq (512) < n_ctx_train', 'ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'];
+  const lost = toEngineError(abort, 'chat', 'm', log);
+  assert.equal(lost.code, 'device-lost');
+  assert.match(lost.message, /Device lost! Reason: 2/);
+  // Without such a line, the abort keeps its own code, with the last logged line as its reason.
+  const other = toEngineError(abort, 'chat', 'm', ['GGML_ASSERT(n_tokens > 0) failed']);
+  assert.equal(other.code, 'bad-input');
+  assert.match(other.message, /GGML_ASSERT/);
+  // A failure that is not an abort never borrows old log lines.
+  assert.equal(toEngineError(new Error('something odd'), 'chat', 'm', log).code, 'bad-input');
+});
