@@ -6,13 +6,9 @@ import { createStore, del, delMany, get, getMany, keys, set, values } from 'idb-
 import { LlamaChatError } from '../src/errors.js';
 import type { CachedModel, ModelRecord } from '../src/types.js';
 import type { ProgressSink } from './backend.js';
+import { chunkBytesFor } from './chunk-size.js';
 import { chunkDigest, FileDigest } from './digest.js';
 
-/** Chunks of big files; smaller files get smaller chunks, so a resume refetches less. */
-export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
-const MIN_CHUNK_BYTES = 64 * 1024;
-/** Aim for at least this many chunks per file, within the bounds above. */
-const CHUNKS_PER_FILE = 16;
 const PROGRESS_INTERVAL_MS = 100;
 
 interface ModelManifest {
@@ -38,14 +34,6 @@ const chunks = createStore('llama-chat-chunks', 'chunks');
 
 function chunkKeys(id: string, count: number): ChunkKey[] {
   return Array.from({ length: count }, (_, index): ChunkKey => [id, index]);
-}
-
-/** The chunk size for a file of `size` bytes (0: unknown): a power of two in the bounds. */
-export function chunkBytesFor(size: number): number {
-  if (!(size > 0)) return MAX_CHUNK_BYTES;
-  let bytes = MIN_CHUNK_BYTES;
-  while (bytes < MAX_CHUNK_BYTES && bytes * CHUNKS_PER_FILE < size) bytes *= 2;
-  return bytes;
 }
 
 /**
