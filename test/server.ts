@@ -46,7 +46,7 @@ const WEAKENED_CSP: Record<string, string> = {
   'no-wasm': STRICT_CSP.replace(" 'wasm-unsafe-eval'", ''),
   'no-blob-worker': STRICT_CSP.replace(' blob:', ''),
 };
-const DROP_AFTER_MS = 400;
+const DROP_AFTER_MS = 1000;
 
 function resolvePath(pathname: string): string | undefined {
   for (const [prefix, dir] of Object.entries(MOUNTS)) {
