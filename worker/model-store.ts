@@ -133,7 +133,7 @@ async function download(record: ModelRecord, onProgress: ProgressSink): Promise<
   const previous = await get<ModelManifest>(record.id, manifests);
   const resumable = previous && previous.url === record.url && !previous.complete && previous.storedChunks > 0;
   if (previous && !resumable) await deleteModelFile(record.id);
-  let start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
+  const start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
   // Known size first: refuse before a single byte is fetched.
   await ensureSpace(record, (record.sizeBytes ?? 0) - start);
   if (resumable && previous.size > 0 && start >= previous.size) {
