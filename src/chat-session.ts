@@ -7,6 +7,7 @@ import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
 import { ProgressTracker, type ProgressView } from './format.js';
 import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
 import { pickModel, type ModelChoice } from './model-choice.js';
+import { checkSampling, type AttributeReader } from './settings-check.js';
 import type { ChatMessage, ChatStatus, CompletionUsage, LoadProgress, ModelRecord } from './types.js';
 
 export interface SessionSettings {
@@ -17,6 +18,8 @@ export interface SessionSettings {
   maxTokens: number | undefined;
   /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
   historyKey: string | undefined;
+  /** An attribute's text as written, to name it in errors. */
+  attribute?: AttributeReader;
 }
 
 /** Context window assumed for a record that does not say (wllama's load default here). */
@@ -40,6 +43,8 @@ export interface SessionHost {
 export interface ViewMessage extends ChatMessage {
   /** The answer was stopped before it finished. */
   stopped?: boolean;
+  /** The answer was cut off by this error (the partial text is kept). */
+  failed?: ErrorCode;
 }
 
 export class ChatSession {
@@ -138,6 +143,13 @@ export class ChatSession {
   async send(text: string): Promise<string> {
     const content = text.trim();
     if (!content) return '';
+    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute);
+    if (invalid) {
+      this.error = invalid;
+      this.host.onChange();
+      this.host.emit('llama-chat-error', { code: invalid.code, message: invalid.message });
+      throw invalid;
+    }
     if (this.status === 'generating') {
       const busy = new LlamaChatError('bad-input', 'An answer is still being written. Stop it, or wait for it, before sending another message.');
       this.host.emit('llama-chat-error', { code: busy.code, message: busy.message });
@@ -161,7 +173,8 @@ export class ChatSession {
       ? `The ${fitted.dropped} earliest messages no longer fit in the model's memory; it answers from the most recent ones.`
       : undefined;
 
-    this.conversation = [...this.conversation, { role: 'user', content }];
+    const question: ViewMessage = { role: 'user', content };
+    this.conversation = [...this.conversation, question];
     const answer: ViewMessage = { role: 'assistant', content: '' };
     this.conversation = [...this.conversation, answer];
     this.error = undefined;
@@ -200,9 +213,16 @@ export class ChatSession {
         await stream(newestOnly);
       }
     } catch (error) {
-      answer.stopped = true;
+      const failure = toLlamaChatError(error);
+      if (failure.code === 'context-overflow' && !answer.content) {
+        // Nothing was answered: take the turn back, or every later message would overflow too.
+        this.conversation = this.conversation.filter((m) => m !== question && m !== answer);
+      } else {
+        answer.stopped = true;
+        answer.failed = failure.code;
+      }
       this.persist();
-      throw this.fail(error);
+      throw this.fail(failure);
     }
     this.persist();
     this.setStatus('ready');
@@ -337,7 +357,9 @@ export class ChatSession {
     const failure = toLlamaChatError(error);
     this.error = failure;
     this.progress = undefined;
-    if (failure.code === 'worker-crashed') {
+    if (failure.code === 'worker-crashed' || failure.code === 'device-lost') {
+      // A lost GPU device stays lost in that worker: a fresh one gets a fresh device.
+      this.client?.terminate();
       this.client = undefined;
       this.loadedModel = undefined;
     }

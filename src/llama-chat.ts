@@ -104,6 +104,7 @@ export class LlamaChat extends LitElement {
       temperature: this.temperature,
       maxTokens: this.maxTokens,
       historyKey: this.historyKey || undefined,
+      attribute: (name) => this.getAttribute(name),
     }),
     onChange: () => this.queueRender(),
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
@@ -268,7 +269,9 @@ export class LlamaChat extends LitElement {
       <span class="visually-hidden">${who}:</span>
       <div class="content">${message.role === 'assistant' ? this.markdown.render(message, message.content) : message.content}</div>
       ${writing && !message.content ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
-      ${message.stopped ? html`<div class="note">Stopped</div>` : nothing}
+      ${message.failed
+        ? html`<div class="note" data-code=${message.failed}>Cut off by an error</div>`
+        : message.stopped ? html`<div class="note">Stopped</div>` : nothing}
     </div>`;
   }
 
@@ -333,7 +336,8 @@ export class LlamaChat extends LitElement {
         },
       };
     }
-    return { label: 'Try again', run: () => this.session.load().catch(ignore) };
+    const label = code === 'device-lost' ? 'Reload the model' : 'Try again';
+    return { label, run: () => this.session.load().catch(ignore) };
   }
 
   private onSubmit(event: SubmitEvent): void {

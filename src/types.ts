@@ -16,7 +16,7 @@ export interface ModelRecord {
   sizeBytes?: number;
   /** Context window in tokens used when loading (default: 2048, capped by the model). */
   contextLength?: number;
-  /** Lower-case hex SHA-256 of the file, checked after download when given. */
+  /** Hex SHA-256 of the file. When given, the stored copy is checked on every load: a damaged chunk is fetched again, a wrong file is refused with `integrity`. */
   sha256?: string;
   /** web-llm only: URL of the compiled model library (`model_lib` wasm). */
   modelLib?: string;

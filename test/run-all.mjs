@@ -44,6 +44,7 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
     failed += 1;
   } else {
     run('npx', ['playwright', 'test']);
+    run('node', ['test/figures.mjs']); // test-results/reliability.json, for the README's figures
     const report = existsSync('test-results/e2e.json') ? JSON.parse(readFileSync('test-results/e2e.json', 'utf8')) : undefined;
     if (!report) failed += 1;
     else {

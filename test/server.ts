@@ -5,7 +5,10 @@
 //   /bench/…    the benchmark's pages and their compiled scripts (bench/pages, bench/.build)
 //   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
-//               ?status=404 answers that status, ?drop=N closes the connection after N bytes
+//               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
+//               ?stall=MS waits that long between the headers and the body (a slow download)
+//   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/;
+//               ?csp=no-wasm or ?csp=no-blob-worker leave out one thing the library needs
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
 //               fault on or off for all of them (a server that goes away and comes back)
 import { createReadStream } from 'node:fs';
@@ -40,6 +43,22 @@ export const CDN_ORIGIN = `http://127.0.0.1:${PORT}`;
 export const DEMO_PORT = Number(process.env.DEMO_PORT ?? PORT + 1);
 export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 
+/** The strictest policy the library works under (the README lists it). */
+export const STRICT_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "style-src 'self'",
+].join('; ');
+const CSP_PAGE = '/pages/csp.html';
+/** ?csp=… on the strict page: the policy with one thing the library needs taken out. */
+const WEAKENED_CSP: Record<string, string> = {
+  'no-wasm': STRICT_CSP.replace(" 'wasm-unsafe-eval'", ''),
+  'no-blob-worker': STRICT_CSP.replace(' blob:', ''),
+};
+const DROP_AFTER_MS = 1000;
+
 function resolvePath(pathname: string): string | undefined {
   for (const [prefix, dir] of Object.entries(MOUNTS)) {
     if (!pathname.startsWith(prefix)) continue;
@@ -73,6 +92,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  // A worker script carries its own policy: send it to the files the strict page loads, too.
+  const referrer = req.headers.referer ? new URL(req.headers.referer) : undefined;
+  const strictPage = url.pathname === CSP_PAGE ? url : url.pathname.startsWith('/dist/') && referrer?.pathname === CSP_PAGE ? referrer : undefined;
+  if (strictPage) res.setHeader('Content-Security-Policy', WEAKENED_CSP[strictPage.searchParams.get('csp') ?? ''] ?? STRICT_CSP);
 
   if (extname(file) === '.html') {
     const cross = url.searchParams.get('dist') === 'cross';
@@ -99,11 +122,15 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'HEAD') return void res.end();
 
+  const stall = Number(url.searchParams.get('stall'));
+  if (stall > 0) await new Promise((wait) => setTimeout(wait, stall));
   const drop = Number(url.searchParams.get('drop'));
   const last = drop > 0 ? Math.min(end, start + drop - 1) : end;
   const stream = createReadStream(file, { start, end: last });
   stream.pipe(res, { end: !drop });
-  if (drop) stream.on('end', () => res.socket?.destroy()); // a connection that breaks mid-file
+  // A connection that stalls, then breaks mid-file: the browser gets the N bytes, then an
+  // error (an error at once would discard bytes it has received but not yet handed over).
+  if (drop) stream.on('end', () => setTimeout(() => res.socket?.destroy(), DROP_AFTER_MS));
 }
 
 export function startServer(port = PORT): Promise<() => Promise<void>> {

@@ -1,12 +1,14 @@
 // The project's own store of model files in IndexedDB: downloaded in fixed-size chunks so a
 // broken download resumes with an HTTP Range request, and read back as disk-backed Blobs so
 // the engine gets the weights without a network request and without copying them into memory.
+// Each chunk's SHA-256 is kept, so a damaged chunk is found and fetched again on its own.
 import { createStore, del, delMany, get, getMany, keys, set, values } from 'idb-keyval';
 import { LlamaChatError } from '../src/errors.js';
 import type { CachedModel, ModelRecord } from '../src/types.js';
 import type { ProgressSink } from './backend.js';
+import { chunkBytesFor } from './chunk-size.js';
+import { chunkDigest, FileDigest } from './digest.js';
 
-export const CHUNK_BYTES = 16 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 
 interface ModelManifest {
@@ -18,6 +20,8 @@ interface ModelManifest {
   chunkBytes: number;
   /** Chunks stored so far, in order from the start of the file. */
   storedChunks: number;
+  /** Hex SHA-256 of each stored chunk, as it arrived from the network. */
+  chunkHashes?: string[];
   /** True only once every chunk is stored: a partial entry never claims to be complete. */
   complete: boolean;
   lastUsed: number;
@@ -38,10 +42,10 @@ function chunkKeys(id: string, count: number): ChunkKey[] {
  */
 export async function openModelFile(record: ModelRecord, onProgress: ProgressSink): Promise<Blob> {
   return withModelLock(record.id, async () => {
-    const stored = await readComplete(record);
+    const stored = await readComplete(record, onProgress);
     if (stored) return stored;
     await download(record, onProgress);
-    const downloaded = await readComplete(record);
+    const downloaded = await readComplete(record, onProgress);
     if (!downloaded) throw new LlamaChatError('integrity', `The stored copy of ${record.id} is incomplete. Try again.`);
     return downloaded;
   });
@@ -53,42 +57,119 @@ async function withModelLock<T>(id: string, task: () => Promise<T>): Promise<T> 
   return navigator.locks.request(`llama-chat:model:${id}`, task);
 }
 
-async function readComplete(record: ModelRecord): Promise<Blob | undefined> {
+async function readComplete(record: ModelRecord, onProgress: ProgressSink): Promise<Blob | undefined> {
   const manifest = await get<ModelManifest>(record.id, manifests);
   if (!manifest?.complete || manifest.url !== record.url) return undefined;
-  const parts = await getMany<Blob>(chunkKeys(record.id, manifest.storedChunks), chunks);
-  const file = parts.every((part): part is Blob => part instanceof Blob) ? new Blob(parts) : undefined;
-  if (!file || file.size !== manifest.size) {
+  const file = await assemble(manifest);
+  if (!file) {
     // Evicted or damaged: start over rather than hand the engine a broken file.
     await deleteModelFile(record.id);
     return undefined;
   }
+  if (record.sha256 && !(await verified(record, manifest, onProgress))) return undefined;
   await set(record.id, { ...manifest, lastUsed: Date.now() }, manifests);
-  return file;
+  return (await assemble(manifest)) ?? undefined;
+}
+
+/** The stored chunks as one Blob, or undefined when any is missing or the size is wrong. */
+async function assemble(manifest: ModelManifest): Promise<Blob | undefined> {
+  const parts = await getMany<Blob>(chunkKeys(manifest.id, manifest.storedChunks), chunks);
+  if (!parts.every((part): part is Blob => part instanceof Blob)) return undefined;
+  const file = new Blob(parts);
+  return file.size === manifest.size ? file : undefined;
+}
+
+/**
+ * Hashes the stored file chunk by chunk against the record's SHA-256. Damaged chunks (their
+ * own hash changed since download) are fetched again and the user is told; a file that was
+ * wrong from the start is deleted and reported. False: deleted, download it again.
+ */
+async function verified(record: ModelRecord, manifest: ModelManifest, onProgress: ProgressSink, repairs = 1): Promise<boolean> {
+  const name = record.label ?? record.id;
+  const whole = new FileDigest();
+  const damaged: number[] = [];
+  for (let index = 0; index < manifest.storedChunks; index++) {
+    const part = await get<Blob>([record.id, index], chunks);
+    const bytes = new Uint8Array(await part!.arrayBuffer());
+    if (manifest.chunkHashes && (await chunkDigest(bytes)) !== manifest.chunkHashes[index]) damaged.push(index);
+    whole.update(bytes);
+    onProgress({ phase: 'load', loaded: index * manifest.chunkBytes + bytes.length, total: manifest.size, text: `Checking ${name}` });
+  }
+  const digest = whole.hex();
+  if (digest === record.sha256!.toLowerCase()) return true;
+
+  if (damaged.length > 0 && repairs > 0) {
+    onProgress({
+      phase: 'download',
+      loaded: 0,
+      total: damaged.length * manifest.chunkBytes,
+      text: `${damaged.length} damaged part${damaged.length === 1 ? '' : 's'} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again`,
+    });
+    for (const index of damaged) await refetchChunk(record, manifest, index);
+    await set(record.id, manifest, manifests);
+    return verified(record, manifest, onProgress, repairs - 1);
+  }
+  await deleteModelFile(record.id);
+  if (!manifest.chunkHashes) return false; // an old entry without chunk hashes: fetch it afresh
+  throw new LlamaChatError(
+    'integrity',
+    `${record.id} failed its integrity check: its SHA-256 is ${digest}, the page expects ${record.sha256}. The server may be serving a different file; the download was discarded.`,
+  );
+}
+
+async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index: number): Promise<void> {
+  const start = index * manifest.chunkBytes;
+  const end = Math.min(manifest.size, start + manifest.chunkBytes) - 1;
+  const response = await fetchModel(record, `bytes=${start}-${end}`);
+  const bytes = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  if (response.status !== 206 || bytes.length !== end - start + 1) {
+    throw new LlamaChatError('network', `Could not download a damaged part of ${record.id} again. Try again.`);
+  }
+  await putChunk([record.id, index], new Blob([bytes]));
+  (manifest.chunkHashes ??= [])[index] = await chunkDigest(bytes);
 }
 
 async function download(record: ModelRecord, onProgress: ProgressSink): Promise<void> {
   const previous = await get<ModelManifest>(record.id, manifests);
-  const resumable = previous && previous.url === record.url && previous.chunkBytes === CHUNK_BYTES;
+  const resumable = previous && previous.url === record.url && !previous.complete && previous.storedChunks > 0;
   if (previous && !resumable) await deleteModelFile(record.id);
-  let start = resumable ? previous.storedChunks * CHUNK_BYTES : 0;
+  const start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
+  // Known size first: refuse before a single byte is fetched.
+  await ensureSpace(record, (record.sizeBytes ?? 0) - start);
   if (resumable && previous.size > 0 && start >= previous.size) {
     await set(record.id, { ...previous, complete: true }, manifests); // stopped just before the last write
     return;
   }
 
-  const response = await fetchModel(record, start);
-  if (start > 0 && response.status !== 206) start = 0; // the server ignored Range: from the top
-  const size = start > 0 ? totalFromContentRange(response) : Number(response.headers.get('content-length') ?? 0);
-  await ensureSpace(record, Math.max(size, record.sizeBytes ?? 0) - start);
+  const response = await fetchModel(record, start > 0 ? `bytes=${start}-` : undefined);
+  let size = Number(response.headers.get('content-length') ?? 0);
+  if (start > 0) {
+    const total = totalFromContentRange(response);
+    if (response.status === 206 && total === previous?.size) {
+      size = total;
+    } else {
+      // The server ignored Range or the file changed: what we have is no good, start over.
+      await response.body?.cancel();
+      await deleteModelFile(record.id);
+      return download(record, onProgress);
+    }
+  }
+  try {
+    await ensureSpace(record, size - start);
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
 
+  const chunkBytes = resumable ? previous.chunkBytes : chunkBytesFor(size || (record.sizeBytes ?? 0));
   const manifest: ModelManifest = {
     id: record.id,
     engine: record.engine,
     url: record.url,
     size,
-    chunkBytes: CHUNK_BYTES,
-    storedChunks: start / CHUNK_BYTES,
+    chunkBytes,
+    storedChunks: start / chunkBytes,
+    chunkHashes: resumable ? [...(previous.chunkHashes ?? [])].slice(0, previous.storedChunks) : [],
     complete: false,
     lastUsed: Date.now(),
   };
@@ -105,13 +186,17 @@ async function download(record: ModelRecord, onProgress: ProgressSink): Promise<
   };
   report(true);
 
-  const buffer = new Uint8Array(CHUNK_BYTES);
+  const buffer = new Uint8Array(chunkBytes);
   let filled = 0;
   const storeChunk = async () => {
     // new Blob copies the bytes, so the one buffer is reused for every chunk.
-    await putChunk([record.id, manifest.storedChunks], new Blob([buffer.subarray(0, filled)]));
+    const bytes = buffer.subarray(0, filled);
+    await putChunk([record.id, manifest.storedChunks], new Blob([bytes]));
+    manifest.chunkHashes!.push(await chunkDigest(bytes));
     manifest.storedChunks += 1;
     filled = 0;
+    // The chunk is written before the manifest counts it: a crash between the two only
+    // means that chunk is fetched again.
     await set(record.id, manifest, manifests);
   };
 
@@ -121,11 +206,11 @@ async function download(record: ModelRecord, onProgress: ProgressSink): Promise<
     if (done) break;
     let offset = 0;
     while (offset < value.length) {
-      const take = Math.min(value.length - offset, CHUNK_BYTES - filled);
+      const take = Math.min(value.length - offset, chunkBytes - filled);
       buffer.set(value.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
-      if (filled === CHUNK_BYTES) await storeChunk();
+      if (filled === chunkBytes) await storeChunk();
     }
     loaded += value.length;
     report(false);
@@ -139,11 +224,11 @@ async function download(record: ModelRecord, onProgress: ProgressSink): Promise<
   await set(record.id, { ...manifest, size: loaded, complete: true }, manifests);
 }
 
-async function fetchModel(record: ModelRecord, start: number): Promise<Response> {
-  const headers: HeadersInit = start > 0 ? { Range: `bytes=${start}-` } : {};
+async function fetchModel(record: ModelRecord, range: string | undefined): Promise<Response> {
+  const headers: HeadersInit = range ? { Range: range } : {};
   let response: Response;
   try {
-    response = await fetch(record.url, { headers, credentials: 'omit' });
+    response = await fetch(record.url, { headers, credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new LlamaChatError('network', `Could not reach ${record.url} to download the model. Check the connection and try again.`);
   }
@@ -171,13 +256,13 @@ function totalFromContentRange(response: Response): number {
 }
 
 async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<void> {
-  if (!navigator.storage?.estimate || bytesNeeded <= 0) return;
+  if (!navigator.storage?.estimate || !(bytesNeeded > 0)) return;
   const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
-  const available = quota - usage;
+  const available = Math.max(0, quota - usage);
   if (bytesNeeded > available) {
     throw new LlamaChatError(
       'quota-exceeded',
-      `${record.id} needs ${formatMB(bytesNeeded)} of storage but only ${formatMB(available)} is available. Free some space (delete cached models or site data) and try again.`,
+      `${record.id} needs ${formatMB(bytesNeeded)} (${bytesNeeded} bytes) of storage but only ${formatMB(available)} (${available} bytes) is available. Free some space (delete cached models or site data) and try again.`,
     );
   }
 }

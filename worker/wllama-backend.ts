@@ -1,13 +1,17 @@
 // GGUF models on llama.cpp compiled to wasm (wllama). Weights come from our model store as
 // Blobs; wllama runs on the CPU unless the GPU has shader-f16, which its WebGPU shaders need.
-import { LoggerWithoutDebug, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
+import { LogLevel, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { LlamaChatError } from '../src/errors.js';
 import type { ChatCompletionRequest, CompletionUsage, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { probeDevice } from '../src/device-probe.js';
-import { openModelFile } from './model-store.js';
+import { checkContentSecurityPolicy } from './csp-preflight.js';
+import { toEngineError } from './engine-errors.js';
+import { EngineLog } from './engine-log.js';
+import { checkGgufHeader } from './gguf-header.js';
+import { deleteModelFile, openModelFile } from './model-store.js';
 import { UsageMeter } from './usage-meter.js';
 
 const DEFAULT_CONTEXT = 2048;
@@ -18,14 +22,19 @@ export class WllamaBackend implements Backend {
   private constructor(
     readonly record: ModelRecord,
     private readonly wllama: Wllama,
+    private readonly log: EngineLog,
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaBackend> {
     const file = await openModelFile(record, onProgress);
+    await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
+    await checkContentSecurityPolicy();
     const device = await probeDevice();
-    const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+    // llama.cpp's warnings and errors are kept: a bare "(ABORT)" gets its reason from them.
+    const log = new EngineLog();
+    const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
     try {
       await wllama.loadModel([file], {
@@ -35,14 +44,18 @@ export class WllamaBackend implements Backend {
         n_threads: 1,
         n_gpu_layers: device.shaderF16 ? undefined : 0,
         n_parallel: 1,
+        log_level: LogLevel.WARN,
       });
+      // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
+      if (!(wllama.getModelMetadata().hparams.nVocab > 0)) {
+        throw new Error('llama.cpp could not read the model: the file is truncated or damaged');
+      }
     } catch (error) {
       await wllama.exit().catch(() => {});
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new LlamaChatError('integrity', `${record.id} could not be loaded: the file is not a usable GGUF model (${reason}).`);
+      await discardAndThrow(record, toEngineError(error, 'load', record.id, log.recent()));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
-    return new WllamaBackend(record, wllama);
+    return new WllamaBackend(record, wllama, log);
   }
 
   async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
@@ -82,7 +95,7 @@ export class WllamaBackend implements Backend {
         },
       });
     } catch (error) {
-      if (!(error instanceof WllamaAbortError)) throw toChatError(error);
+      if (!(error instanceof WllamaAbortError)) throw toEngineError(error, 'chat', this.record.id, this.log.recent());
       finish = 'abort';
     } finally {
       if (this.current === abort) this.current = undefined;
@@ -100,10 +113,8 @@ export class WllamaBackend implements Backend {
   }
 }
 
-function toChatError(error: unknown): LlamaChatError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/context|exceed/i.test(message)) {
-    return new LlamaChatError('context-overflow', `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`);
-  }
-  return new LlamaChatError('bad-input', `The model could not answer: ${message}`);
+/** A stored file the engine cannot use is deleted, so trying again downloads it afresh. */
+async function discardAndThrow(record: ModelRecord, error: unknown): Promise<never> {
+  if (error instanceof LlamaChatError && error.code === 'integrity') await deleteModelFile(record.id).catch(() => {});
+  throw error;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { FIGURES_DIR } from './figures.js';
 import { fileURLToPath } from 'node:url';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
 
@@ -29,4 +30,25 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
   writeMlcFixture();
+  writeBrokenModels();
+  rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only
+}
+
+/** Broken GGUF files for the bad-input tests, made from the tiny model. */
+export const BROKEN_MODELS = ['truncated.gguf', 'garbage.gguf', 'empty.gguf', 'bad-tensors.gguf'] as const;
+
+function writeBrokenModels(): void {
+  const tiny = readFileSync(TINY_MODEL_FILE);
+  const at = (name: string) => fileURLToPath(new URL(`../.generated/${name}`, import.meta.url));
+  // Cut off half-way through the tensor data.
+  writeFileSync(at('truncated.gguf'), tiny.subarray(0, Math.floor(tiny.length / 2)));
+  // Not a GGUF file at all (deterministic "random" bytes).
+  const garbage = Buffer.alloc(200_000);
+  for (let i = 0, x = 1; i < garbage.length; i++) garbage[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  writeFileSync(at('garbage.gguf'), garbage);
+  writeFileSync(at('empty.gguf'), Buffer.alloc(0));
+  // A valid header whose metadata is overwritten: the right magic, nonsense after it.
+  const badTensors = Buffer.from(tiny);
+  badTensors.fill(0xff, 24, 4096);
+  writeFileSync(at('bad-tensors.gguf'), badTensors);
 }

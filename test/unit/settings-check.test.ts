@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkSampling } from '../../src/settings-check.js';
+
+test('usable sampling settings pass', () => {
+  for (const settings of [{ temperature: undefined, maxTokens: undefined }, { temperature: 0, maxTokens: 1 }, { temperature: 2, maxTokens: 4096 }]) {
+    assert.equal(checkSampling(settings), undefined);
+  }
+});
+
+test('each unusable value is bad-input naming the attribute and the value as written', () => {
+  const written: Record<string, string> = { temperature: 'abc', 'max-tokens': '-5' };
+  const cases = [
+    [{ temperature: Number.NaN, maxTokens: undefined }, 'temperature="abc"'],
+    [{ temperature: -1, maxTokens: undefined }, 'temperature="abc"'],
+    [{ temperature: undefined, maxTokens: -5 }, 'max-tokens="-5"'],
+    [{ temperature: undefined, maxTokens: 1.5 }, 'max-tokens="-5"'],
+  ] as const;
+  for (const [settings, named] of cases) {
+    const error = checkSampling(settings, (name) => written[name] ?? null);
+    assert.equal(error?.code, 'bad-input');
+    assert.ok(error.message.includes(named), error.message);
+  }
+  assert.match(checkSampling({ temperature: Infinity, maxTokens: undefined })!.message, /temperature="Infinity"/);
+});
