@@ -1,7 +1,7 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
 import { BUILT_IN_MODELS } from './catalog.js';
-import { answerReserve, estimateTokens, trimToWindow } from './context-window.js';
+import { answerReserve, trimToWindow } from './context-window.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
 import { ProgressTracker, type ProgressView } from './format.js';
@@ -111,7 +111,10 @@ export class ChatSession {
   }
 
   private async loadModel(): Promise<void> {
-    const { record } = await this.prepare(); // reports its own failure
+    const choosing = this.prepare();
+    const { record } = await choosing; // reports its own failure
+    // The page changed the model while it was being chosen: a newer load is under way.
+    if (this.choice !== choosing) throw new LlamaChatError('aborted', 'The model changed before it was loaded.');
     const tracker = new ProgressTracker();
     this.error = undefined;
     this.setStatus('downloading');
@@ -164,11 +167,13 @@ export class ChatSession {
     const system: ChatMessage | undefined = settings.systemPrompt ? { role: 'system', content: settings.systemPrompt } : undefined;
     const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT;
     const budget = contextLength - answerReserve(contextLength, settings.maxTokens);
-    const fitted = trimToWindow(system, history, { role: 'user', content }, budget);
-    if (!fitted) {
-      const size = estimateTokens(content);
-      throw this.fail(new LlamaChatError('context-overflow', `This message is too long for the model: about ${size} tokens, and it has room for about ${Math.max(0, budget - (system ? estimateTokens(system.content) : 0))}. Shorten it or split it up.`));
-    }
+    // When by estimate not even the new message fits, the engine, which counts real tokens, has
+    // the last word: it answers, or refuses with context-overflow at once.
+    const fitted = trimToWindow(system, history, { role: 'user', content }, budget) ?? {
+      messages: [...(system ? [system] : []), { role: 'user' as const, content }],
+      dropped: history.length,
+      tokens: 0,
+    };
     this.notice = fitted.dropped > 0
       ? `The ${fitted.dropped} earliest messages no longer fit in the model's memory; it answers from the most recent ones.`
       : undefined;

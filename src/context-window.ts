@@ -56,7 +56,10 @@ export function trimToWindow(
   };
 }
 
-/** Tokens an answer may take: max-tokens when set, else a quarter of the window (at most 1024). */
+/**
+ * Tokens kept free for the answer: max-tokens when set, else a quarter of the window (at most
+ * 1024); never more than half the window, or a large max-tokens would leave room for nothing.
+ */
 export function answerReserve(contextLength: number, maxTokens: number | undefined): number {
-  return maxTokens ?? Math.min(1024, Math.floor(contextLength / 4));
+  return Math.min(maxTokens ?? Math.min(1024, Math.floor(contextLength / 4)), Math.floor(contextLength / 2));
 }

@@ -1,12 +1,15 @@
 // Model store hardening: broken downloads resume, damaged chunks are found and refetched,
 // too little space is refused up front, partial entries never claim to be complete, and two
 // tabs share one download.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Request } from '@playwright/test';
 import type { ModelRecord } from '../../src/types.js';
 import { recordFigures } from './figures.js';
 import { addChat, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
 import { crashEngineWorker } from './runtime-helpers.js';
 import { damageChunk, readManifest, requestedRange, storedSha256, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
+
+/** Requests for the model's bytes: the element may first ask for its size with a HEAD. */
+const gets = (log: Request[]) => log.filter((r) => r.method() === 'GET');
 
 /** Adds the element for `record` (instead of the default tiny record). */
 async function addChatFor(page: Parameters<typeof openPage>[0], record: ModelRecord, attributes: Record<string, string> = {}) {
@@ -53,7 +56,7 @@ test('a download broken three times resumes with Range each time, refetching les
   const size = TINY_BYTES.length;
   const chunkBytes = (await readManifest(page, TINY_ID))!.chunkBytes;
   expect(size / chunkBytes).toBeGreaterThan(4); // several chunks, or the test proves nothing
-  const ranges = requests.map(requestedRange);
+  const ranges = gets(requests).map(requestedRange);
   expect(ranges).toHaveLength(4);
   expect(ranges[0]!.start).toBe(0);
   let fetched = 0;
@@ -93,7 +96,7 @@ test('a damaged chunk in IndexedDB is found on load, fetched again alone, and th
 
   const told = (await events(page, 'llama-chat-progress')).map((e) => (e.detail as { text: string }).text);
   expect(told.some((text) => /1 damaged part .* downloading it again/.test(text))).toBe(true);
-  expect(requests.map(requestedRange)).toEqual([
+  expect(gets(requests).map(requestedRange)).toEqual([
     { start: DAMAGED * manifest.chunkBytes, end: (DAMAGED + 1) * manifest.chunkBytes - 1 },
   ]);
   expect((await page.evaluate(() => window.chat.send('Repaired?'))).length).toBeGreaterThan(0);
@@ -126,7 +129,7 @@ test('too little storage fails with quota-exceeded naming the bytes needed and a
   expect(message).toContain(`${huge} bytes`);
   const named = Number(/only .* \((\d+) bytes\) is available/.exec(message)?.[1]);
   expect(Math.abs(named - available) / available).toBeLessThan(0.01);
-  expect(requests).toHaveLength(0);
+  expect(gets(requests)).toHaveLength(0);
   expect(await readManifest(page, TINY_ID)).toBeUndefined();
   recordFigures(testInfo, { faultsSurvived: 1 });
 });
@@ -139,7 +142,7 @@ test('two tabs loading the same model at once download it once and both work', a
   const slow = '?stall=1500';
   await Promise.all([addChat(first, { autoload: '', 'max-tokens': '8' }, slow), addChat(second, { autoload: '', 'max-tokens': '8' }, slow)]);
   await Promise.all([waitReady(first), waitReady(second)]);
-  expect(requests.map(requestedRange)).toEqual([{ start: 0, end: undefined }]);
+  expect(gets(requests).map(requestedRange)).toEqual([{ start: 0, end: undefined }]);
   const replies = await Promise.all([first, second].map((p) => p.evaluate(() => window.chat.send('Which tab am I?'))));
   for (const reply of replies) expect(reply.length).toBeGreaterThan(0);
   expect((await readManifest(first, TINY_ID))!.complete).toBe(true);
@@ -161,7 +164,7 @@ test('a worker that crashes mid-download leaves an entry that is not complete, a
   expect((await page.evaluate(() => window.chat.status))).toBe('error');
 
   expect(await tryLoad(page)).toBe('network'); // the server drops this one too, after resuming
-  const ranges = requests.map(requestedRange);
+  const ranges = gets(requests).map(requestedRange);
   expect(ranges).toHaveLength(2);
   expect(ranges[1]!.start).toBe(left.storedChunks * left.chunkBytes);
   recordFigures(testInfo, { faultsSurvived: 1 });
