@@ -35,6 +35,8 @@ export interface SessionEvents {
 
 export interface SessionHost {
   settings(): SessionSettings;
+  /** Resolves once settings changed just before a call have taken effect. */
+  settled(): Promise<unknown>;
   onChange(): void;
   emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void;
 }
@@ -57,6 +59,9 @@ export class ChatSession {
   /** Download size of the configured model: from its record, else from a HEAD request. */
   downloadSize: { model: string; bytes: number | undefined } | undefined;
   private conversation: ViewMessage[] = [];
+  /** send() calls still waiting for the model, and whether stop() came meanwhile. */
+  private sendsWaiting = 0;
+  private stopRequested = false;
   private restoring: Promise<void> = Promise.resolve();
   /** The history key the shown conversation belongs to. */
   private conversationKey: string | undefined;
@@ -158,8 +163,17 @@ export class ChatSession {
       this.host.emit('llama-chat-error', { code: busy.code, message: busy.message });
       throw busy;
     }
-    await this.restoring;
-    await this.load();
+    this.sendsWaiting += 1;
+    try {
+      await this.host.settled(); // attributes set just before send() apply to it
+      await this.restoring;
+      await this.load();
+    } catch (error) {
+      this.stopRequested = false;
+      throw error;
+    } finally {
+      this.sendsWaiting -= 1;
+    }
     const client = this.client!;
     const settings = this.host.settings();
 
@@ -185,6 +199,8 @@ export class ChatSession {
     this.error = undefined;
     this.setStatus('generating');
     this.persist();
+    const stoppedEarly = this.stopRequested; // stop() came before the answer began
+    this.stopRequested = false;
 
     const stream = async (messages: ChatMessage[]): Promise<void> => {
       const chunks = client.stream({
@@ -208,7 +224,8 @@ export class ChatSession {
     };
     try {
       try {
-        await stream(fitted.messages);
+        if (stoppedEarly) answer.stopped = true;
+        else await stream(fitted.messages);
       } catch (error) {
         // The estimate can fall short for text this tokenizer spells out piece by piece: answer
         // from the newest message alone rather than fail, if that leaves anything out.
@@ -239,6 +256,7 @@ export class ChatSession {
   /** Stops the answer under way; what was written so far stays. */
   async stop(): Promise<void> {
     if (this.status === 'generating') await this.client?.interrupt();
+    else if (this.sendsWaiting > 0) this.stopRequested = true;
   }
 
   /** Empties the conversation, and forgets the kept one; resolves once it is gone from storage. */

@@ -107,6 +107,7 @@ export class LlamaChat extends LitElement {
       attribute: (name) => this.getAttribute(name),
     }),
     onChange: () => this.queueRender(),
+    settled: () => this.updateComplete,
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
       if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
       this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
@@ -133,7 +134,8 @@ export class LlamaChat extends LitElement {
   }
 
   /** Downloads (if needed) and loads the model. */
-  load(): Promise<void> {
+  async load(): Promise<void> {
+    await this.updateComplete; // a model set just before load() is the one loaded
     return this.session.load();
   }
 

@@ -44,7 +44,7 @@ export function toEngineError(error: unknown, stage: EngineStage, modelId: strin
   if (OUT_OF_MEMORY.test(message)) {
     return new LlamaChatError('insufficient-memory', `There is not enough memory to ${stage === 'load' ? `load ${modelId}` : 'answer'} (${message}). Close other tabs or choose a smaller model.`);
   }
-  if (type === 'kv_cache_full' || CONTEXT_FULL.test(message)) {
+  if (type === 'kv_cache_full' || name === 'ContextWindowSizeExceededError' || CONTEXT_FULL.test(message)) {
     return new LlamaChatError('context-overflow', `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`);
   }
   if (stage === 'load') {

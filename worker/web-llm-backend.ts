@@ -87,7 +87,7 @@ export class WebLlmBackend implements Backend {
         });
       }
     } catch (error) {
-      throw mapWebLlmError(error, this.record);
+      throw mapWebLlmError(error, this.record, 'chat');
     }
   }
 

@@ -1,9 +1,12 @@
-// web-llm fails mostly with plain Errors carrying a sentence, sometimes with named ones; both
-// become our error codes with a message a person can act on.
+// web-llm fails mostly with plain Errors carrying a sentence, sometimes with named ones. What
+// only web-llm says is read here; device loss, memory and context go through toEngineError.
 import { LlamaChatError } from '../src/errors.js';
 import type { ModelRecord } from '../src/types.js';
+import { toEngineError, type EngineStage } from './engine-errors.js';
 
-export function mapWebLlmError(error: unknown, record: ModelRecord): LlamaChatError {
+const NETWORK = /network response was not ok|failed to fetch|networkerror|load failed|err_/i;
+
+export function mapWebLlmError(error: unknown, record: ModelRecord, stage: EngineStage = 'load'): LlamaChatError {
   if (error instanceof LlamaChatError) return error;
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -16,24 +19,20 @@ export function mapWebLlmError(error: unknown, record: ModelRecord): LlamaChatEr
     case 'ShaderF16SupportError':
     case 'FeatureSupportError':
       return new LlamaChatError('webgpu-unavailable', `This GPU lacks a feature ${record.id} needs${reason}. Choose the q4f32_1 build.`);
-    case 'DeviceLostError':
-      return new LlamaChatError('device-lost', `The GPU was reset while running ${record.id}, often because it ran out of memory. Reload the page, or choose a 1k-context build or a smaller model.`);
-    case 'ContextWindowSizeExceededError':
-      return new LlamaChatError('context-overflow', `The conversation is longer than ${record.id}'s context window. Clear it or send a shorter message.`);
     case 'QuotaExceededError':
       return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space (delete cached models or site data) and try again.`);
     case 'AbortError':
       return new LlamaChatError('aborted', 'Loading was cancelled.');
   }
-  if (/network response was not ok|failed to fetch|networkerror|load failed|err_/i.test(message)) {
+  if (NETWORK.test(message)) {
     return new LlamaChatError('network', `Could not download ${record.id} from ${record.url}${reason}. Check the connection and try again; finished parts are kept.`);
   }
   if (/quota/i.test(message)) {
     return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space and try again.`);
   }
-  if (/out of memory|allocation|too large/i.test(message)) {
-    return new LlamaChatError('insufficient-memory', `${record.id} does not fit in this device's GPU memory${reason}. Choose a 1k-context build or a smaller model.`);
-  }
+  const general = toEngineError(error, stage, record.id);
+  if (stage === 'chat' || general.code !== 'integrity') return general;
+  // A load failure nothing above explains: most often a model library that is not one.
   if (error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError || /wasm|webassembly/i.test(message)) {
     return new LlamaChatError('integrity', `The model library for ${record.id} (${record.modelLib ?? 'model_lib'}) is not a usable WebAssembly module${reason}. Check the record's modelLib URL.`);
   }

@@ -44,6 +44,11 @@ export async function openPage(page: Page, path = '/pages/element.html'): Promis
 
 /** Adds <llama-chat> for the tiny model (as window.chat) with the given attributes. */
 export async function addChat(page: Page, attributes: Record<string, string> = {}, query = ''): Promise<void> {
+  await addChatFor(page, tinyRecord(new URL(page.url()).origin, query), attributes);
+}
+
+/** Adds <llama-chat> (as window.chat) running `record`, with the given attributes. */
+export async function addChatFor(page: Page, record: ModelRecord, attributes: Record<string, string> = {}): Promise<void> {
   await page.evaluate(
     ({ attributes, record }) => {
       const chat = document.createElement('llama-chat');
@@ -53,7 +58,7 @@ export async function addChat(page: Page, attributes: Record<string, string> = {
       document.body.append(chat);
       window.chat = chat;
     },
-    { attributes, record: tinyRecord(new URL(page.url()).origin, query) },
+    { attributes, record },
   );
 }
 

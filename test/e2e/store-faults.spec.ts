@@ -4,27 +4,12 @@
 import { expect, test, type Request } from '@playwright/test';
 import type { ModelRecord } from '../../src/types.js';
 import { recordFigures } from './figures.js';
-import { addChat, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
+import { addChat, addChatFor, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
 import { crashEngineWorker } from './runtime-helpers.js';
 import { damageChunk, readManifest, requestedRange, storedSha256, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
 
 /** Requests for the model's bytes: the element may first ask for its size with a HEAD. */
 const gets = (log: Request[]) => log.filter((r) => r.method() === 'GET');
-
-/** Adds the element for `record` (instead of the default tiny record). */
-async function addChatFor(page: Parameters<typeof openPage>[0], record: ModelRecord, attributes: Record<string, string> = {}) {
-  await page.evaluate(
-    ({ record, attributes }) => {
-      const chat = document.createElement('llama-chat');
-      chat.models = [record];
-      chat.setAttribute('model', record.id);
-      for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
-      document.body.append(chat);
-      window.chat = chat;
-    },
-    { record, attributes },
-  );
-}
 
 /** load() and the error code it failed with, or 'ok'. */
 async function tryLoad(page: Parameters<typeof openPage>[0]): Promise<string> {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ModelRecord } from '../../src/types.js';
-import { openPage } from './helpers.js';
+import { addChatFor, openPage } from './helpers.js';
 
 function mlcRecord(origin: string): ModelRecord {
   return {
@@ -44,14 +44,7 @@ for (const fault of ['404', 'drop'] as const) {
     page.on('response', (r) => served.push({ url: r.url(), status: r.status() }));
     await openPage(page);
     await setFault(page, fault);
-    await page.evaluate((record) => {
-      const chat = document.createElement('llama-chat');
-      chat.models = [record];
-      chat.setAttribute('model', record.id);
-      chat.setAttribute('autoload', '');
-      document.body.append(chat);
-      window.chat = chat;
-    }, mlcRecord(new URL(page.url()).origin));
+    await addChatFor(page, mlcRecord(new URL(page.url()).origin), { autoload: '' });
 
     const first = await nextError(page, 0);
     expect(first.code).toBe('network');

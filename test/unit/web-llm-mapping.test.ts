@@ -45,3 +45,10 @@ test('plain sentences map by what they say', () => {
   assert.equal(mapWebLlmError(new Error('Out of memory while allocating buffer'), record).code, 'insufficient-memory');
   assert.equal(mapWebLlmError(new WebAssembly.CompileError('bad magic'), record).code, 'integrity');
 });
+
+test("web-llm's device loss, memory and context errors read like the other engine's", () => {
+  assert.equal(mapWebLlmError(named('DeviceLostError', 'The WebGPU device was lost while loading the model.'), record).code, 'device-lost');
+  assert.equal(mapWebLlmError(new Error('Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096'), record, 'chat').code, 'context-overflow');
+  assert.equal(mapWebLlmError(new Error('something odd'), record, 'chat').code, 'bad-input');
+  assert.match(mapWebLlmError(new Error('something odd'), record).message, /could not be loaded/);
+});
