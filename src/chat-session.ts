@@ -1,6 +1,6 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
-import { BUILT_IN_MODELS } from './catalog.js';
+import { BUILT_IN_MODELS, findModel } from './catalog.js';
 import { answerReserve, trimToWindow } from './context-window.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
@@ -104,7 +104,7 @@ export class ChatSession {
   record(): ModelRecord | undefined {
     if (this.chosen) return this.chosen.record;
     const { model, models } = this.host.settings();
-    return model ? models.find((m) => m.id === model) ?? BUILT_IN_MODELS.find((m) => m.id === model) : undefined;
+    return model ? findModel(model, models) : undefined;
   }
 
   load(): Promise<void> {
