@@ -15,6 +15,9 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** How the tests (and the benchmark) launch Chromium: with WebGPU, on SwiftShader here. */
+export const webgpuLaunchOptions = { executablePath, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] };
+
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '*.spec.ts',
@@ -33,7 +36,7 @@ export default defineConfig({
       // WebGPU on SwiftShader: real WebGPU, no shader-f16.
       name: 'webgpu',
       testIgnore: '*.no-webgpu.spec.ts',
-      use: { launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } },
+      use: { launchOptions: webgpuLaunchOptions },
     },
     {
       // The same browser with no WebGPU adapter at all.

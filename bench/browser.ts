@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type LaunchOptions } from 'playwright-core';
-import config from '../playwright.config.js';
+import { webgpuLaunchOptions } from '../playwright.config.js';
 import { PAGE_ORIGIN } from '../test/server.js';
 
 export interface BenchBrowser {
@@ -18,7 +18,7 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
-const launchOptions: LaunchOptions = config.use?.launchOptions ?? {};
+const launchOptions: LaunchOptions = webgpuLaunchOptions;
 
 export async function launchBrowser(): Promise<BenchBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'llama-chat-bench-'));

@@ -15,8 +15,7 @@ export async function listCachedModels(records: readonly ModelRecord[]): Promise
   const files = await listModelFiles();
   const webLlm = records.filter((r) => r.engine === 'web-llm');
   if (webLlm.length === 0) return files;
-  const { hasModelInCache } = await import('@mlc-ai/web-llm');
-  const { appConfigFor } = await import('./web-llm-backend.js');
+  const { appConfigFor, hasModelInCache } = await import('./web-llm-backend.js');
   const cached: CachedModel[] = [];
   for (const record of webLlm) {
     if (!(await hasModelInCache(record.id, appConfigFor(record)).catch(() => false))) continue;
@@ -31,7 +30,6 @@ export async function deleteCachedModel(record: ModelRecord | string): Promise<v
     await deleteModelFile(typeof record === 'string' ? record : record.id);
     return;
   }
-  const { deleteModelAllInfoInCache } = await import('@mlc-ai/web-llm');
-  const { appConfigFor } = await import('./web-llm-backend.js');
+  const { appConfigFor, deleteModelAllInfoInCache } = await import('./web-llm-backend.js');
   await deleteModelAllInfoInCache(record.id, appConfigFor(record));
 }

@@ -1,6 +1,9 @@
 // Llama 3.1 8B (and any MLC build) on WebGPU through web-llm's MLCEngine, hosted directly in
 // our worker: web-llm's own worker handler would put a second RPC layer on the token path.
 import { MLCEngine, type AppConfig, type ChatCompletionChunk as MlcChunk } from '@mlc-ai/web-llm';
+
+// For the model cache: importing web-llm from this one module keeps it in one chunk.
+export { deleteModelAllInfoInCache, hasModelInCache } from '@mlc-ai/web-llm';
 import type { ChatCompletionRequest, FinishReason, ModelRecord } from '../src/types.js';
 import type { Backend, ChunkSink, ProgressSink } from './backend.js';
 import { markWebLlmUsed } from './model-cache.js';
