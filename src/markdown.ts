@@ -32,6 +32,18 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+/** Direction overrides and isolates, which can make a link read as something it is not ("gpj.exe" as "exe.jpg"). */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+function stripBidiControls(link: HTMLAnchorElement): void {
+  const href = link.getAttribute('href');
+  if (href) link.setAttribute('href', href.replace(BIDI_CONTROLS, ''));
+  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    (node as Text).data = (node as Text).data.replace(BIDI_CONTROLS, '');
+  }
+}
+
 /** Markdown → a sanitized fragment, with a copy button on each code block. */
 export function renderMarkdown(source: string): DocumentFragment {
   const html = parser.parse(source, { async: false });
@@ -41,6 +53,7 @@ export function renderMarkdown(source: string): DocumentFragment {
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
     RETURN_DOM_FRAGMENT: true,
   });
+  for (const link of fragment.querySelectorAll('a')) stripBidiControls(link);
   for (const pre of fragment.querySelectorAll('pre')) {
     const block = document.createElement('div');
     block.className = 'code-block';

@@ -65,3 +65,40 @@ test(`${XSS_VECTORS.length} XSS vectors as a model name render inert in the head
   expect(foreign).toEqual([]);
   recordFigures(testInfo, { xssRenderings: 2 * XSS_VECTORS.length });
 });
+
+test(`${XSS_VECTORS.length} XSS vectors in a restored history render inert, as questions and as Markdown answers`, async ({ page }, testInfo) => {
+  const foreign = foreignRequests(page);
+  await openPage(page);
+  await watchForXss(page);
+  // A kept conversation as another page (or a tampered profile) could have left it.
+  await page.evaluate(async (payloads) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('llama-chat-history');
+      open.onupgradeneeded = () => open.result.createObjectStore('conversations');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const messages = payloads.flatMap((content) => [{ role: 'user', content }, { role: 'assistant', content }]);
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('conversations', 'readwrite');
+      tx.objectStore('conversations').put({ version: 1, savedAt: Date.now(), messages }, 'hostile');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, XSS_VECTORS.map((v) => v.payload));
+
+  await addChat(page, { 'history-key': 'hostile' });
+  await page.waitForFunction((n) => window.chat.messages.length === n, 2 * XSS_VECTORS.length);
+  await page.evaluate(() => window.chat.updateComplete);
+  const questions = await page.evaluate(() =>
+    [...window.chat.shadowRoot!.querySelectorAll('.message.user .content')].map((e) => e.textContent),
+  );
+  expect(questions).toEqual(XSS_VECTORS.map((v) => v.payload)); // the person's own text, as typed
+  expect(await page.locator('llama-chat .message.assistant').count()).toBe(XSS_VECTORS.length);
+  expect(await dangerousMarkup(page)).toEqual([]);
+  await page.waitForTimeout(300);
+  expect(await xssHits(page)).toEqual([]);
+  expect(foreign).toEqual([]);
+  recordFigures(testInfo, { xssRenderings: 2 * XSS_VECTORS.length });
+});
