@@ -3,6 +3,19 @@ import { css } from 'lit';
 // Theme through the documented --llama-chat-* custom properties on the element, or ::part()
 // for the pieces. The private --_* names below pick the page's value, else the light or dark
 // default: prefers-color-scheme decides unless theme="light|dark" says otherwise.
+// The dark theme's defaults: under prefers-color-scheme, and with theme="dark" anywhere.
+const darkPalette = css`
+  --_bg: var(--llama-chat-background, #17191e);
+  --_fg: var(--llama-chat-color, #e6e8ec);
+  --_muted: var(--llama-chat-muted-color, #a0a6b1);
+  --_accent: var(--llama-chat-accent, #8fb0ff);
+  --_on-accent: var(--llama-chat-on-accent, #0f1a3a);
+  --_surface: var(--llama-chat-surface, #23262d);
+  --_border: var(--llama-chat-border-color, #363a43);
+  --_danger: var(--llama-chat-danger, #ffb4ab);
+  color-scheme: dark;
+`;
+
 export const styles = css`
   :host {
     --_bg: var(--llama-chat-background, #ffffff);
@@ -25,27 +38,11 @@ export const styles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--llama-chat-background, #17191e);
-      --_fg: var(--llama-chat-color, #e6e8ec);
-      --_muted: var(--llama-chat-muted-color, #a0a6b1);
-      --_accent: var(--llama-chat-accent, #8fb0ff);
-      --_on-accent: var(--llama-chat-on-accent, #0f1a3a);
-      --_surface: var(--llama-chat-surface, #23262d);
-      --_border: var(--llama-chat-border-color, #363a43);
-      --_danger: var(--llama-chat-danger, #ffb4ab);
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
   :host([theme='dark']) {
-    --_bg: var(--llama-chat-background, #17191e);
-    --_fg: var(--llama-chat-color, #e6e8ec);
-    --_muted: var(--llama-chat-muted-color, #a0a6b1);
-    --_accent: var(--llama-chat-accent, #8fb0ff);
-    --_on-accent: var(--llama-chat-on-accent, #0f1a3a);
-    --_surface: var(--llama-chat-surface, #23262d);
-    --_border: var(--llama-chat-border-color, #363a43);
-    --_danger: var(--llama-chat-danger, #ffb4ab);
-    color-scheme: dark;
+    ${darkPalette}
   }
   :host([hidden]) { display: none; }
 
