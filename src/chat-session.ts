@@ -338,7 +338,7 @@ export class ChatSession {
   /** After quota-exceeded: deletes the other models kept on this device, then loads again. */
   async freeSpaceAndRetry(): Promise<void> {
     const current = this.record()?.id;
-    const client = new EngineClient();
+    const client = new EngineClient(this.host.settings().models);
     try {
       for (const cached of await client.cache.list()) {
         if (cached.id !== current) await client.cache.delete(cached.id);
