@@ -269,7 +269,7 @@ export class LlamaChat extends LitElement {
     const writing = message.role === 'assistant' && this.session.status === 'generating' && message === this.session.messages.at(-1);
     return html`<div part="message ${message.role}-message" class="message ${message.role}">
       <span class="visually-hidden">${who}:</span>
-      <div class="content">${message.role === 'assistant' ? this.markdown.render(message, message.content) : message.content}</div>
+      <div class="content">${message.role === 'assistant' ? this.markdown.render(message, message.content, writing) : message.content}</div>
       ${writing && !message.content ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
       ${message.failed
         ? html`<div class="note" data-code=${message.failed}>Cut off by an error</div>`

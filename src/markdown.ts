@@ -68,24 +68,30 @@ export function renderMarkdown(source: string): DocumentFragment {
   return fragment;
 }
 
+/** While an answer streams, it is parsed again at most this often; tokens come far faster. */
+const LIVE_PARSE_INTERVAL_MS = 100;
+
 /**
  * One element per message whose children are re-rendered only when its text changed: while an
  * answer streams, only that answer is parsed again, never the whole conversation.
  */
 export class MarkdownCache {
-  private readonly views = new WeakMap<object, { source: string; node: HTMLElement }>();
+  private readonly views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number }>();
 
-  render(message: object, source: string): HTMLElement {
+  /** `live`: the text is still growing, so a parse may wait for the next interval. */
+  render(message: object, source: string, live = false): HTMLElement {
     let view = this.views.get(message);
     if (!view) {
       const node = document.createElement('div');
       node.className = 'markdown';
-      view = { source: '\u0000', node };
+      view = { source: '\u0000', node, parsedAt: -Infinity };
       this.views.set(message, view);
     }
-    if (view.source !== source) {
+    const now = performance.now();
+    if (view.source !== source && (!live || now - view.parsedAt >= LIVE_PARSE_INTERVAL_MS)) {
       view.node.replaceChildren(renderMarkdown(source));
       view.source = source;
+      view.parsedAt = now;
     }
     return view.node;
   }
