@@ -22,6 +22,9 @@ export interface SessionSettings {
   attribute?: AttributeReader;
 }
 
+/** While an answer streams, what has come so far is kept this often (with history-key). */
+const SAVE_WHILE_STREAMING_MS = 1000;
+
 /** Context window assumed for a record that does not say (wllama's load default here). */
 const DEFAULT_CONTEXT = 2048;
 
@@ -85,19 +88,24 @@ export class ChatSession {
    * device's default) before anything is downloaded, so the view can show it and its size.
    */
   prepare(): Promise<ModelChoice> {
+    if (this.choice) return this.choice;
     const { model, models } = this.host.settings();
-    this.choice ??= pickModel(model || undefined, models).then(
+    // A choice the page replaced (it changed the model meanwhile) neither shows nor reports.
+    const choosing: Promise<ModelChoice> = pickModel(model || undefined, models).then(
       (choice) => {
+        if (this.choice !== choosing) return choice;
         this.chosen = choice;
         this.host.onChange();
         return choice;
       },
       (error: unknown) => {
+        if (this.choice !== choosing) throw toLlamaChatError(error);
         this.choice = undefined; // ask again on retry
         throw this.fail(error);
       },
     );
-    return this.choice;
+    this.choice = choosing;
+    return choosing;
   }
 
   /** The chosen model's record once prepare() has run; before, or when it failed, the pinned one. */
@@ -202,6 +210,7 @@ export class ChatSession {
     const stoppedEarly = this.stopRequested; // stop() came before the answer began
     this.stopRequested = false;
 
+    let savedAt = performance.now();
     const stream = async (messages: ChatMessage[]): Promise<void> => {
       const chunks = client.stream({
         messages,
@@ -217,6 +226,10 @@ export class ChatSession {
           answer.content += delta;
           this.host.emit('llama-chat-token', { delta });
           this.host.onChange();
+          if (performance.now() - savedAt >= SAVE_WHILE_STREAMING_MS) {
+            savedAt = performance.now();
+            void this.persist(answer);
+          }
         }
         if (choice?.finish_reason === 'abort') answer.stopped = true;
         if (chunk.usage) this.lastUsage = chunk.usage;
@@ -246,7 +259,7 @@ export class ChatSession {
       this.persist();
       throw this.fail(failure);
     }
-    this.persist();
+    await this.persist(); // stored before send() resolves: a reload right after loses nothing
     this.setStatus('ready');
     const message = { role: answer.role, content: answer.content };
     this.host.emit('llama-chat-message', this.lastUsage ? { message, usage: this.lastUsage } : { message });
@@ -349,12 +362,18 @@ export class ChatSession {
     await this.load();
   }
 
-  private persist(): void {
+  /**
+   * Keeps the conversation under `history-key`; resolves once it is stored. `writing` is an
+   * answer still streaming: kept as stopped, which is what it is if the page goes away now.
+   */
+  private persist(writing?: ViewMessage): Promise<void> {
     const key = this.host.settings().historyKey;
-    if (!key) return;
-    // A trailing answer that has not begun is not worth keeping.
-    const messages = this.conversation.filter((m, i, all) => !(i === all.length - 1 && m.role === 'assistant' && !m.content));
-    void this.write(() => saveHistory(key, messages));
+    if (!key) return Promise.resolve();
+    const messages = this.conversation
+      // A trailing answer that has not begun is not worth keeping.
+      .filter((m, i, all) => !(i === all.length - 1 && m.role === 'assistant' && !m.content))
+      .map((m) => (m === writing ? { ...m, stopped: true } : m));
+    return this.write(() => saveHistory(key, messages));
   }
 
   private write(operation: () => Promise<void>): Promise<void> {
