@@ -44,16 +44,21 @@ export const BUILT_IN_MODELS: readonly ModelRecord[] = [
   },
 ];
 
+/** Every model a page can name: its own records first, then the built-ins they do not replace. */
+export function knownModels(pageModels: readonly ModelRecord[] = []): ModelRecord[] {
+  return [...pageModels, ...BUILT_IN_MODELS.filter((b) => !pageModels.some((m) => m.id === b.id))];
+}
+
 /** The record for `id`, looking first at the page's own models, then at the built-in ones. */
 export function findModel(id: string, pageModels: readonly ModelRecord[] = []): ModelRecord | undefined {
-  return pageModels.find((m) => m.id === id) ?? BUILT_IN_MODELS.find((m) => m.id === id);
+  return knownModels(pageModels).find((m) => m.id === id);
 }
 
 /** As findModel, but an unknown id is a `bad-input` error that lists the known ones. */
 export function resolveModel(id: string, pageModels: readonly ModelRecord[] = []): ModelRecord {
   const record = findModel(id, pageModels);
   if (!record) {
-    const known = [...pageModels, ...BUILT_IN_MODELS].map((m) => m.id).join(', ');
+    const known = knownModels(pageModels).map((m) => m.id).join(', ');
     throw new LlamaChatError('bad-input', `model="${id}" is not a known model. Known models: ${known}. Add others through the models property.`);
   }
   return record;

@@ -1,6 +1,6 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
-import { BUILT_IN_MODELS, findModel } from './catalog.js';
+import { findModel, knownModels } from './catalog.js';
 import { answerReserve, trimToWindow } from './context-window.js';
 import { EngineClient } from './engine-client.js';
 import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
@@ -336,7 +336,7 @@ export class ChatSession {
   alternative(): ModelRecord | undefined {
     const current = this.record();
     const { models } = this.host.settings();
-    const others = [...models, ...BUILT_IN_MODELS].filter((m) => m.id !== current?.id);
+    const others = knownModels(models).filter((m) => m.id !== current?.id);
     if (current?.engine === 'web-llm') {
       const cpu = others.find((m) => m.engine === 'wllama');
       if (cpu) return cpu;

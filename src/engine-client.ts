@@ -3,7 +3,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../worker/index.ts?worker&url';
 import type { WorkerApi } from '../worker/index.js';
 import { AsyncQueue } from './async-queue.js';
-import { BUILT_IN_MODELS } from './catalog.js';
+import { findModel, knownModels } from './catalog.js';
 import { pickModel } from './model-choice.js';
 import { LlamaChatError, toLlamaChatError } from './errors.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -74,14 +74,10 @@ export class EngineClient {
   constructor(private readonly models: readonly ModelRecord[] = []) {}
 
   readonly cache: ModelCache = {
-    list: () => this.call((api) => api.listCached(this.knownModels())),
-    delete: (id) => this.call((api) => api.deleteCached(this.knownModels().find((m) => m.id === id) ?? id)),
+    list: () => this.call((api) => api.listCached(knownModels(this.models))),
+    delete: (id) => this.call((api) => api.deleteCached(findModel(id, this.models) ?? id)),
     estimate: () => this.call((api) => api.estimate()),
   };
-
-  private knownModels(): ModelRecord[] {
-    return [...this.models, ...BUILT_IN_MODELS.filter((b) => !this.models.some((m) => m.id === b.id))];
-  }
 
   load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
     return this.call((api) => api.load(record, proxy(onProgress)));

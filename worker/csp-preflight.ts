@@ -5,7 +5,18 @@ import { LlamaChatError } from '../src/errors.js';
 /** The smallest valid wasm module: the magic number and version 1. */
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-export async function checkContentSecurityPolicy(): Promise<void> {
+let passed: Promise<void> | undefined;
+
+/** Checks once per worker (a page's policy does not change); a failure is checked again next time. */
+export function checkContentSecurityPolicy(): Promise<void> {
+  passed ??= check().catch((error: unknown) => {
+    passed = undefined;
+    throw error;
+  });
+  return passed;
+}
+
+async function check(): Promise<void> {
   try {
     new WebAssembly.Module(EMPTY_MODULE);
   } catch {

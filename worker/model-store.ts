@@ -68,7 +68,8 @@ async function readComplete(record: ModelRecord, onProgress: ProgressSink): Prom
   }
   if (record.sha256 && !(await verified(record, manifest, onProgress))) return undefined;
   await set(record.id, { ...manifest, lastUsed: Date.now() }, manifests);
-  return (await assemble(manifest)) ?? undefined;
+  // Verification may have replaced damaged chunks: read them again only then.
+  return record.sha256 ? assemble(manifest) : file;
 }
 
 /** The stored chunks as one Blob, or undefined when any is missing or the size is wrong. */
