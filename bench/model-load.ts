@@ -1,7 +1,7 @@
 // Figures 6 and 7: the large model loaded cold (IndexedDB emptied: download and store, then
 // load) and warm (from IndexedDB), alternating, each in a fresh tab, with memory sampled.
 import type { BrowserContext } from 'playwright-core';
-import type { ModelRecord } from '../src/types.js';
+import type { ModelRecord } from '../protocol/types.js';
 import { openBenchPage } from './bench-page.js';
 import { sampleDuring, type MemoryPeaks } from './memory-sampler.js';
 import type { LoadRun } from './page/protocol.js';

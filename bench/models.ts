@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeTinyModel, type TinyModelOptions } from '../test/fixtures/tiny-model.js';
-import type { ModelRecord } from '../src/types.js';
+import type { ModelRecord } from '../protocol/types.js';
 
 const GENERATED = fileURLToPath(new URL('../test/.generated/', import.meta.url));
 

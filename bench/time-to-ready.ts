@@ -1,7 +1,7 @@
 // Figure 2: each round opens a fresh tab for the element, one for the bare worker and one for
 // wllama alone, so none inherits another's warm state within a page.
 import type { BrowserContext } from 'playwright-core';
-import type { ModelRecord } from '../src/types.js';
+import type { ModelRecord } from '../protocol/types.js';
 import { openBenchPage } from './bench-page.js';
 
 export interface TimeToReadyRuns {

@@ -1,5 +1,5 @@
-import { LlamaChatError } from './errors.js';
-import type { ModelRecord } from './types.js';
+import { LlamaChatError } from '../protocol/errors.js';
+import type { ModelRecord } from '../protocol/types.js';
 
 export const DEFAULT_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f16_1-MLC';
 export const DEFAULT_F32_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f32_1-MLC';

@@ -1,66 +1,47 @@
 // The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
-import { findModel, knownModels } from './catalog.js';
+import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
+import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type ChatStatus, type CompletionUsage, type ModelRecord } from '../protocol/types.js';
+import { findModel } from './catalog.js';
 import { answerReserve, trimToWindow } from './context-window.js';
-import { EngineClient } from './engine-client.js';
-import { LlamaChatError, toLlamaChatError, type ErrorCode } from './errors.js';
-import { ProgressTracker, type ProgressView } from './format.js';
-import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
-import { pickModel, type ModelChoice } from './model-choice.js';
-import { checkSampling, type AttributeReader } from './settings-check.js';
-import type { ChatMessage, ChatStatus, CompletionUsage, LoadProgress, ModelRecord } from './types.js';
+import { alternativeModel, downloadSize } from './model-offers.js';
+import type { ModelChoice } from './model-choice.js';
+import { ProgressTracker, type ProgressView } from './progress-tracker.js';
+import { SessionHistory } from './session-history.js';
+import type { SessionClient, SessionHost, SessionServices, SessionSettings, ViewMessage } from './session-types.js';
+import { checkSampling } from './settings-check.js';
 
-export interface SessionSettings {
-  model: string;
-  models: readonly ModelRecord[];
-  systemPrompt: string;
-  temperature: number | undefined;
-  maxTokens: number | undefined;
-  /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
-  historyKey: string | undefined;
-  /** An attribute's text as written, to name it in errors. */
-  attribute?: AttributeReader;
-}
+export type { SessionEvents, SessionHost, SessionServices, SessionSettings, ViewMessage } from './session-types.js';
 
 /** While an answer streams, what has come so far is kept this often (with history-key). */
 const SAVE_WHILE_STREAMING_MS = 1000;
 
-/** Context window assumed for a record that does not say (wllama's load default here). */
-const DEFAULT_CONTEXT = 2048;
-
-export interface SessionEvents {
-  'llama-chat-progress': LoadProgress;
-  'llama-chat-ready': { model: string };
-  'llama-chat-token': { delta: string };
-  'llama-chat-message': { message: ChatMessage; usage?: CompletionUsage };
-  'llama-chat-error': { code: ErrorCode; message: string };
+/** One question and its answer, from the moment the question joins the conversation. */
+interface Turn {
+  question: ViewMessage;
+  answer: ViewMessage;
+  usage: CompletionUsage | undefined;
 }
 
-export interface SessionHost {
-  settings(): SessionSettings;
-  /** Resolves once settings changed just before a call have taken effect. */
-  settled(): Promise<unknown>;
-  onChange(): void;
-  emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void;
-}
-
-/** A message as the view shows it. */
-export interface ViewMessage extends ChatMessage {
-  /** The answer was stopped before it finished. */
-  stopped?: boolean;
-  /** The answer was cut off by this error (the partial text is kept). */
-  failed?: ErrorCode;
+/** The messages a turn sends: trimmed to the window, and the newest message alone as a fallback. */
+interface TurnPrompt {
+  messages: ChatMessage[];
+  newestOnly: ChatMessage[];
+  notice: string | undefined;
 }
 
 export class ChatSession {
   status: ChatStatus = 'idle';
   progress: ProgressView | undefined;
   error: LlamaChatError | undefined;
+  /** Usage of the last finished answer. */
   lastUsage: CompletionUsage | undefined;
   /** A quiet note for the person, e.g. that early messages no longer fit the context window. */
   notice: string | undefined;
   /** Download size of the configured model: from its record, else from a HEAD request. */
   downloadSize: { model: string; bytes: number | undefined } | undefined;
+  /** The model this session runs, with a notice when the device got a fallback. */
+  chosen: ModelChoice | undefined;
   private conversation: ViewMessage[] = [];
   /** send() calls still waiting for the model, and whether stop() came meanwhile. */
   private sendsWaiting = 0;
@@ -68,19 +49,28 @@ export class ChatSession {
   private restoring: Promise<void> = Promise.resolve();
   /** The history key the shown conversation belongs to. */
   private conversationKey: string | undefined;
-  /** History writes, in order, so a clear() is never overtaken by an earlier save. */
-  private writes: Promise<void> = Promise.resolve();
-  private client: EngineClient | undefined;
+  private readonly history: SessionHistory;
+  private client: SessionClient | undefined;
   private loading: Promise<void> | undefined;
   private loadedModel: string | undefined;
   private choice: Promise<ModelChoice> | undefined;
-  /** The model this session runs, with a notice when the device got a fallback. */
-  chosen: ModelChoice | undefined;
+  /** Errors of send() calls whose message never joined the conversation (the view gives it back). */
+  private readonly refusals = new WeakSet<Error>();
 
-  constructor(private readonly host: SessionHost) {}
+  constructor(
+    private readonly host: SessionHost,
+    private readonly services: SessionServices,
+  ) {
+    this.history = new SessionHistory(services.history);
+  }
 
   get messages(): readonly ViewMessage[] {
     return this.conversation;
+  }
+
+  /** True when `error`, thrown by send(), means its message was not taken into the conversation. */
+  isRefusal(error: unknown): boolean {
+    return error instanceof Error && this.refusals.has(error);
   }
 
   /**
@@ -91,7 +81,7 @@ export class ChatSession {
     if (this.choice) return this.choice;
     const { model, models } = this.host.settings();
     // A choice the page replaced (it changed the model meanwhile) neither shows nor reports.
-    const choosing: Promise<ModelChoice> = pickModel(model || undefined, models).then(
+    const choosing: Promise<ModelChoice> = this.services.pickModel(model || undefined, models).then(
       (choice) => {
         if (this.choice !== choosing) return choice;
         this.chosen = choice;
@@ -132,7 +122,7 @@ export class ChatSession {
     this.error = undefined;
     this.setStatus('downloading');
     this.client?.terminate();
-    const client = new EngineClient(this.host.settings().models);
+    const client = this.services.createClient(this.host.settings().models);
     this.client = client;
     try {
       await client.load(record, (progress) => {
@@ -159,17 +149,30 @@ export class ChatSession {
   async send(text: string): Promise<string> {
     const content = text.trim();
     if (!content) return '';
-    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute);
-    if (invalid) {
-      this.error = invalid;
-      this.host.onChange();
-      this.host.emit('llama-chat-error', { code: invalid.code, message: invalid.message });
-      throw invalid;
+    const client = await this.readyForTurn();
+    const settings = this.host.settings();
+    const prompt = this.promptFor(content, settings);
+    const turn = this.beginTurn(content, prompt.notice);
+    try {
+      await this.answer(turn, client, prompt, settings);
+    } catch (error) {
+      throw this.failTurn(turn, error);
     }
+    await this.history.save(this.historyKey, this.conversation); // stored before send() resolves
+    this.lastUsage = turn.usage;
+    this.setStatus('ready');
+    const message = { role: turn.answer.role, content: turn.answer.content };
+    this.host.emit('llama-chat-message', turn.usage ? { message, usage: turn.usage } : { message });
+    return turn.answer.content;
+  }
+
+  /** Checks the settings, waits for the model; a failure here refuses the message. */
+  private async readyForTurn(): Promise<SessionClient> {
+    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute);
+    if (invalid) throw this.refuse(this.fail(invalid, { keepStatus: true }));
     if (this.status === 'generating') {
       const busy = new LlamaChatError('bad-input', 'An answer is still being written. Stop it, or wait for it, before sending another message.');
-      this.host.emit('llama-chat-error', { code: busy.code, message: busy.message });
-      throw busy;
+      throw this.refuse(this.fail(busy, { keepStatus: true, keepError: true }));
     }
     this.sendsWaiting += 1;
     try {
@@ -178,92 +181,102 @@ export class ChatSession {
       await this.load();
     } catch (error) {
       this.stopRequested = false;
-      throw error;
+      throw this.refuse(toLlamaChatError(error));
     } finally {
       this.sendsWaiting -= 1;
     }
-    const client = this.client!;
-    const settings = this.host.settings();
+    if (!this.client) throw this.refuse(new LlamaChatError('aborted', 'The model was unloaded before the message could be sent.'));
+    return this.client;
+  }
 
+  /** The conversation trimmed to the context window, by estimate. */
+  private promptFor(content: string, settings: SessionSettings): TurnPrompt {
     const history: ChatMessage[] = this.conversation.map(({ role, content }) => ({ role, content }));
     const system: ChatMessage | undefined = settings.systemPrompt ? { role: 'system', content: settings.systemPrompt } : undefined;
-    const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT;
+    const newestOnly: ChatMessage[] = [...(system ? [system] : []), { role: 'user', content }];
+    const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH;
     const budget = contextLength - answerReserve(contextLength, settings.maxTokens);
+    const fitted = trimToWindow(system, history, { role: 'user', content }, budget);
     // When by estimate not even the new message fits, the engine, which counts real tokens, has
     // the last word: it answers, or refuses with context-overflow at once.
-    const fitted = trimToWindow(system, history, { role: 'user', content }, budget) ?? {
-      messages: [...(system ? [system] : []), { role: 'user' as const, content }],
-      dropped: history.length,
-      tokens: 0,
-    };
-    this.notice = fitted.dropped > 0
-      ? `The ${fitted.dropped} earliest messages no longer fit in the model's memory; it answers from the most recent ones.`
-      : undefined;
+    if (!fitted) return { messages: newestOnly, newestOnly, notice: undefined };
+    const notice =
+      fitted.dropped > 0 ? `The ${fitted.dropped} earliest messages no longer fit in the model's memory; it answers from the most recent ones.` : undefined;
+    return { messages: fitted.messages, newestOnly, notice };
+  }
 
-    const question: ViewMessage = { role: 'user', content };
-    this.conversation = [...this.conversation, question];
-    const answer: ViewMessage = { role: 'assistant', content: '' };
-    this.conversation = [...this.conversation, answer];
+  private beginTurn(content: string, notice: string | undefined): Turn {
+    const turn: Turn = { question: { role: 'user', content }, answer: { role: 'assistant', content: '' }, usage: undefined };
+    this.conversation = [...this.conversation, turn.question, turn.answer];
+    this.notice = notice;
     this.error = undefined;
     this.setStatus('generating');
-    this.persist();
+    void this.history.save(this.historyKey, this.conversation);
+    return turn;
+  }
+
+  /** Streams the answer; when the engine finds the trimmed prompt too long, from the newest message alone. */
+  private async answer(turn: Turn, client: SessionClient, prompt: TurnPrompt, settings: SessionSettings): Promise<void> {
     const stoppedEarly = this.stopRequested; // stop() came before the answer began
     this.stopRequested = false;
-
-    let savedAt = performance.now();
-    const stream = async (messages: ChatMessage[]): Promise<void> => {
-      const chunks = client.stream({
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        temperature: settings.temperature,
-        max_tokens: settings.maxTokens,
-      });
-      for await (const chunk of chunks) {
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content;
-        if (delta) {
-          answer.content += delta;
-          this.host.emit('llama-chat-token', { delta });
-          this.host.onChange();
-          if (performance.now() - savedAt >= SAVE_WHILE_STREAMING_MS) {
-            savedAt = performance.now();
-            void this.persist(answer);
-          }
-        }
-        if (choice?.finish_reason === 'abort') answer.stopped = true;
-        if (chunk.usage) this.lastUsage = chunk.usage;
-      }
-    };
-    try {
-      try {
-        if (stoppedEarly) answer.stopped = true;
-        else await stream(fitted.messages);
-      } catch (error) {
-        // The estimate can fall short for text this tokenizer spells out piece by piece: answer
-        // from the newest message alone rather than fail, if that leaves anything out.
-        const newestOnly: ChatMessage[] = [...(system ? [system] : []), { role: 'user', content }];
-        if (toLlamaChatError(error).code !== 'context-overflow' || answer.content || fitted.messages.length === newestOnly.length) throw error;
-        this.notice = `Earlier messages no longer fit in the model's memory; it answers from your last message only.`;
-        await stream(newestOnly);
-      }
-    } catch (error) {
-      const failure = toLlamaChatError(error);
-      if (failure.code === 'context-overflow' && !answer.content) {
-        // Nothing was answered: take the turn back, or every later message would overflow too.
-        this.conversation = this.conversation.filter((m) => m !== question && m !== answer);
-      } else {
-        answer.stopped = true;
-        answer.failed = failure.code;
-      }
-      this.persist();
-      throw this.fail(failure);
+    if (stoppedEarly) {
+      turn.answer.stopped = true;
+      return;
     }
-    await this.persist(); // stored before send() resolves: a reload right after loses nothing
-    this.setStatus('ready');
-    const message = { role: answer.role, content: answer.content };
-    this.host.emit('llama-chat-message', this.lastUsage ? { message, usage: this.lastUsage } : { message });
-    return answer.content;
+    try {
+      await this.stream(turn, client, prompt.messages, settings);
+    } catch (error) {
+      const retry = toLlamaChatError(error).code === 'context-overflow' && !turn.answer.content && prompt.messages.length > prompt.newestOnly.length;
+      if (!retry) throw error;
+      this.notice = `Earlier messages no longer fit in the model's memory; it answers from your last message only.`;
+      await this.stream(turn, client, prompt.newestOnly, settings);
+    }
+  }
+
+  private async stream(turn: Turn, client: SessionClient, messages: ChatMessage[], settings: SessionSettings): Promise<void> {
+    let savedAt = performance.now();
+    const chunks = client.stream({
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: settings.temperature,
+      max_tokens: settings.maxTokens,
+    });
+    for await (const chunk of chunks) {
+      const choice = chunk.choices[0];
+      const delta = choice?.delta.content;
+      if (delta) {
+        turn.answer.content += delta;
+        this.host.emit('llama-chat-token', { delta });
+        this.host.onChange();
+        if (performance.now() - savedAt >= SAVE_WHILE_STREAMING_MS) {
+          savedAt = performance.now();
+          void this.history.save(this.historyKey, this.conversation, turn.answer);
+        }
+      }
+      if (choice?.finish_reason === 'abort') turn.answer.stopped = true;
+      if (chunk.usage) turn.usage = chunk.usage;
+    }
+  }
+
+  /** A failed answer: a turn with nothing answered is taken back; a partial one is kept and marked. */
+  private failTurn(turn: Turn, error: unknown): LlamaChatError {
+    const failure = toLlamaChatError(error);
+    if (failure.code === 'context-overflow' && !turn.answer.content) {
+      // Nothing was answered: take the turn back, or every later message would overflow too.
+      this.conversation = this.conversation.filter((m) => m !== turn.question && m !== turn.answer);
+      this.refuse(failure);
+    } else {
+      turn.answer.stopped = true;
+      turn.answer.failed = failure.code;
+    }
+    void this.history.save(this.historyKey, this.conversation);
+    return this.fail(failure);
+  }
+
+  private refuse(error: LlamaChatError): LlamaChatError {
+    this.refusals.add(error);
+    return error;
   }
 
   /** Stops the answer under way; what was written so far stays. */
@@ -279,8 +292,7 @@ export class ChatSession {
     this.error = undefined;
     this.notice = undefined;
     this.host.onChange();
-    const key = this.host.settings().historyKey;
-    return key ? this.write(() => deleteHistory(key)) : Promise.resolve();
+    return this.history.forget(this.historyKey);
   }
 
   /**
@@ -288,18 +300,18 @@ export class ChatSession {
    * A conversation begun before any key was set is kept under the new key instead.
    */
   restore(): Promise<void> {
-    const key = this.host.settings().historyKey;
+    const key = this.historyKey;
     if (!key) {
       this.conversationKey = undefined;
       return this.restoring;
     }
-    this.restoring = this.writes
-      .then(() => loadHistory(key))
+    this.restoring = this.history
+      .read(key)
       .then((kept) => {
-        if (this.host.settings().historyKey !== key || this.status === 'generating') return;
+        if (this.historyKey !== key || this.status === 'generating') return;
         if (this.conversationKey === undefined && this.conversation.length > 0) {
           this.conversationKey = key;
-          this.persist();
+          void this.history.save(key, this.conversation);
           return;
         }
         this.conversationKey = key;
@@ -317,41 +329,22 @@ export class ChatSession {
     if (!record || this.downloadSize?.model === record.id) return;
     this.downloadSize = { model: record.id, bytes: record.sizeBytes };
     this.host.onChange();
-    // A web-llm model is many files; a GGUF is one, whose size a HEAD request tells (no user data sent).
-    if (record.sizeBytes !== undefined || record.engine !== 'wllama') return;
-    fetch(record.url, { method: 'HEAD' })
-      .then((response) => {
-        const bytes = Number(response.headers.get('Content-Length'));
-        if (!response.ok || !(bytes > 0) || this.downloadSize?.model !== record.id) return;
-        this.downloadSize = { model: record.id, bytes };
-        this.host.onChange();
-      })
-      .catch(() => {}); // the consent step then shows no size
+    void downloadSize(record).then((bytes) => {
+      if (bytes === undefined || this.downloadSize?.model !== record.id) return;
+      this.downloadSize = { model: record.id, bytes };
+      this.host.onChange();
+    });
   }
 
-  /**
-   * A model this page could use instead after the configured one failed for lack of a GPU or
-   * memory: one that runs on the CPU (wllama), else one with a smaller known download.
-   */
+  /** A model this page could use instead after the configured one failed for lack of a GPU or memory. */
   alternative(): ModelRecord | undefined {
-    const current = this.record();
-    const { models } = this.host.settings();
-    const others = knownModels(models).filter((m) => m.id !== current?.id);
-    if (current?.engine === 'web-llm') {
-      const cpu = others.find((m) => m.engine === 'wllama');
-      if (cpu) return cpu;
-    }
-    const size = current?.sizeBytes;
-    if (size === undefined) return undefined;
-    return others
-      .filter((m) => m.sizeBytes !== undefined && m.sizeBytes < size)
-      .sort((a, b) => b.sizeBytes! - a.sizeBytes!)[0];
+    return alternativeModel(this.record(), this.host.settings().models);
   }
 
   /** After quota-exceeded: deletes the other models kept on this device, then loads again. */
   async freeSpaceAndRetry(): Promise<void> {
     const current = this.record()?.id;
-    const client = new EngineClient(this.host.settings().models);
+    const client = this.services.createClient(this.host.settings().models);
     try {
       for (const cached of await client.cache.list()) {
         if (cached.id !== current) await client.cache.delete(cached.id);
@@ -360,27 +353,6 @@ export class ChatSession {
       client.terminate();
     }
     await this.load();
-  }
-
-  /**
-   * Keeps the conversation under `history-key`; resolves once it is stored. `writing` is an
-   * answer still streaming: kept as stopped, which is what it is if the page goes away now.
-   */
-  private persist(writing?: ViewMessage): Promise<void> {
-    const key = this.host.settings().historyKey;
-    if (!key) return Promise.resolve();
-    const messages = this.conversation
-      // A trailing answer that has not begun is not worth keeping.
-      .filter((m, i, all) => !(i === all.length - 1 && m.role === 'assistant' && !m.content))
-      .map((m) => (m === writing ? { ...m, stopped: true } : m));
-    return this.write(() => saveHistory(key, messages));
-  }
-
-  private write(operation: () => Promise<void>): Promise<void> {
-    this.writes = this.writes
-      .then(operation)
-      .catch((error: unknown) => console.warn('llama-chat: the conversation could not be kept', error));
-    return this.writes;
   }
 
   /** Frees the model and forgets the choice (the element left the page, or its model changed). */
@@ -395,18 +367,29 @@ export class ChatSession {
     if (this.status !== 'error') this.setStatus('idle'); // an error stays until the person acts on it
   }
 
-  private fail(error: unknown): LlamaChatError {
+  private get historyKey(): string | undefined {
+    return this.host.settings().historyKey;
+  }
+
+  /**
+   * Every failure a person sees goes through here: shown, reported as `llama-chat-error`, and
+   * (unless `keepStatus`) the status set to what the failure leaves usable.
+   */
+  private fail(error: unknown, options: { keepStatus?: boolean; keepError?: boolean } = {}): LlamaChatError {
     const failure = toLlamaChatError(error);
-    this.error = failure;
-    this.progress = undefined;
-    if (failure.code === 'worker-crashed' || failure.code === 'device-lost') {
-      // A lost GPU device stays lost in that worker: a fresh one gets a fresh device.
-      this.client?.terminate();
-      this.client = undefined;
-      this.loadedModel = undefined;
+    if (!options.keepError) this.error = failure;
+    if (!options.keepStatus) {
+      this.progress = undefined;
+      if (failure.code === 'worker-crashed' || failure.code === 'device-lost') {
+        // A lost GPU device stays lost in that worker: a fresh one gets a fresh device.
+        this.client?.terminate();
+        this.client = undefined;
+        this.loadedModel = undefined;
+      }
+      // A failed answer leaves a loaded model usable; a failed load or a crash does not.
+      this.status = this.client && this.loadedModel ? 'ready' : 'error';
     }
-    // A failed answer leaves a loaded model usable; a failed load or a crash does not.
-    this.setStatus(this.client && this.loadedModel ? 'ready' : 'error');
+    this.host.onChange();
     this.host.emit('llama-chat-error', { code: failure.code, message: failure.message });
     return failure;
   }

@@ -1,6 +1,6 @@
 // Fitting a conversation into the model's context window, by estimate: the real tokenizer
 // lives in the worker, and asking it per message would cost a round trip per send.
-import type { ChatMessage } from './types.js';
+import type { ChatMessage } from '../protocol/types.js';
 
 /** What each message costs beyond its text (role markers, separators) in common chat templates. */
 export const MESSAGE_OVERHEAD_TOKENS = 8;

@@ -1,11 +1,12 @@
 // The main thread's handle on the engine worker: an OpenAI-shaped API over comlink.
 import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../worker/index.ts?worker&url';
-import type { WorkerApi } from '../worker/index.js';
+import { installErrorTransfer } from '../protocol/error-transfer.js';
+import type { WorkerApi } from '../protocol/worker-api.js';
 import { AsyncQueue } from './async-queue.js';
 import { findModel, knownModels } from './catalog.js';
 import { pickModel } from './model-choice.js';
-import { LlamaChatError, toLlamaChatError } from './errors.js';
+import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
 import { spawnWorker } from './spawn-worker.js';
 import type {
   CachedModel,
@@ -16,7 +17,9 @@ import type {
   LoadProgress,
   ModelRecord,
   StorageEstimate,
-} from './types.js';
+} from '../protocol/types.js';
+
+installErrorTransfer();
 
 export interface EngineOptions {
   /** A model id; absent: the best built-in model for this device (Llama 3.1 8B on WebGPU). */
@@ -74,8 +77,8 @@ export class EngineClient {
   constructor(private readonly models: readonly ModelRecord[] = []) {}
 
   readonly cache: ModelCache = {
-    list: () => this.call((api) => api.listCached(knownModels(this.models))),
-    delete: (id) => this.call((api) => api.deleteCached(findModel(id, this.models) ?? id)),
+    list: () => this.call((api) => api.listCache(knownModels(this.models))),
+    delete: (id) => this.call((api) => api.deleteFromCache(findModel(id, this.models) ?? id)),
     estimate: () => this.call((api) => api.estimate()),
   };
 

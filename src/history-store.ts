@@ -1,7 +1,7 @@
 // Conversations kept under the element's `history-key`, in a database of their own so they
 // never mix with model weights (which a user may delete separately).
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage } from '../protocol/types.js';
 
 export interface StoredMessage extends ChatMessage {
   stopped?: boolean;

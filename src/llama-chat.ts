@@ -2,12 +2,22 @@
 // ChatSession beside it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatSession, type SessionEvents, type SessionSettings, type ViewMessage } from './chat-session.js';
+import { ChatSession, type SessionEvents, type SessionServices, type SessionSettings, type ViewMessage } from './chat-session.js';
+import { EngineClient } from './engine-client.js';
 import { formatBytes } from './format.js';
 import { styles } from './llama-chat.styles.js';
 import { MarkdownCache } from './markdown.js';
 import { ScrollFollow } from './scroll-follow.js';
-import type { ChatMessage, ChatStatus, ModelRecord } from './types.js';
+import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
+import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
+import { pickModel } from './model-choice.js';
+
+/** The real engine, device and storage behind every element. */
+const services: SessionServices = {
+  createClient: (models) => new EngineClient(models),
+  pickModel,
+  history: { load: loadHistory, save: saveHistory, delete: deleteHistory },
+};
 
 /** A number attribute; absent or not a number → undefined (the engine default). */
 const optionalNumber = {
@@ -112,7 +122,7 @@ export class LlamaChat extends LitElement {
       if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
       this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
     },
-  });
+  }, services);
 
   constructor() {
     super();
@@ -349,11 +359,10 @@ export class LlamaChat extends LitElement {
     if (!text.trim() || this.session.status === 'generating' || this.waitingForConsent) return;
     input.value = '';
     this.fitInput(input);
-    this.send(text).catch(() => {
+    this.send(text).catch((error: unknown) => {
       // Shown in the view and reported through events; a message that was refused outright
-      // (too long for the model) goes back into the input rather than being lost.
-      const refused = this.session.messages.at(-2)?.content !== text.trim();
-      if (refused && !input.value) {
+      // (too long for the model, no model) goes back into the input rather than being lost.
+      if (this.session.isRefusal(error) && !input.value) {
         input.value = text;
         this.fitInput(input);
       }

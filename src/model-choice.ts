@@ -1,9 +1,10 @@
 // Which model to run on this device, decided before anything is downloaded. A page that pins a
 // model never silently gets another: it gets an error that says what is missing.
+import { engineTraits } from '../protocol/engines.js';
 import { BUILT_IN_MODELS, CPU_FALLBACK_MODEL_ID, DEFAULT_F32_MODEL_ID, DEFAULT_MODEL_ID, resolveModel } from './catalog.js';
-import { probeDevice, type DeviceProfile } from './device-probe.js';
-import { LlamaChatError } from './errors.js';
-import type { ModelRecord } from './types.js';
+import { probeDevice, type DeviceProfile } from '../protocol/device-probe.js';
+import { LlamaChatError } from '../protocol/errors.js';
+import type { ModelRecord } from '../protocol/types.js';
 
 export interface ModelChoice {
   record: ModelRecord;
@@ -41,7 +42,7 @@ export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelC
 
 /** Throws `webgpu-unavailable` or `insufficient-memory` when `record` cannot run here. */
 export function assertFits(record: ModelRecord, device: DeviceProfile): void {
-  if (record.engine !== 'web-llm') return; // GGUF models run on the CPU anywhere
+  if (!engineTraits(record.engine).needsWebGPU) return; // e.g. GGUF models run on the CPU anywhere
   if (!device.webgpu) {
     throw new LlamaChatError(
       'webgpu-unavailable',

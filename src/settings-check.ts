@@ -1,6 +1,6 @@
 // Sampling settings as the page gave them: a value the engine cannot use is refused with
 // `bad-input` naming the attribute and the value, instead of reaching llama.cpp as NaN.
-import { LlamaChatError } from './errors.js';
+import { LlamaChatError } from '../protocol/errors.js';
 
 export interface SamplingSettings {
   temperature: number | undefined;

@@ -19,7 +19,7 @@ export async function prepareTokenPath(setup: TokenPathSetup): Promise<void> {
   await ready;
   const engine = await createEngine({ model: setup.record.id, models: [setup.record] });
 
-  // The same bytes and the same load settings as worker/wllama-backend.ts on a GPU without shader-f16.
+  // The same bytes and the same load settings as worker/engines/wllama/backend.ts on a GPU without shader-f16.
   const modelFile = await (await fetch(setup.record.url)).blob();
   const direct = new Wllama({ default: setup.wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
   direct.setCompat(null);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import type { ChatCompletionChunk } from '../../src/types.js';
+import type { ChatCompletionChunk } from '../../protocol/types.js';
 import { tinyRecord } from './helpers.js';
 
 

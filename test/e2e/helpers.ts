@@ -1,5 +1,5 @@
 import type { Page, Request } from '@playwright/test';
-import type { ModelRecord } from '../../src/types.js';
+import type { ModelRecord } from '../../protocol/types.js';
 import type { LlamaChat } from '../../src/llama-chat.js';
 
 export const TINY_ID = 'tiny-test-model';

@@ -2,7 +2,7 @@
 // too little space is refused up front, partial entries never claim to be complete, and two
 // tabs share one download.
 import { expect, test, type Request } from '@playwright/test';
-import type { ModelRecord } from '../../src/types.js';
+import type { ModelRecord } from '../../protocol/types.js';
 import { recordFigures } from './figures.js';
 import { addChat, addChatFor, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
 import { crashEngineWorker } from './runtime-helpers.js';

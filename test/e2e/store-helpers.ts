@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { TINY_MODEL_FILE } from './global-setup.js';
 
+/** The model store's database (worker/store/database.ts). */
+const STORE_DATABASE = 'llama-chat-store';
+
 export interface StoredManifest {
   id: string;
   size: number;
@@ -39,12 +42,12 @@ async function inStore(page: Page, db: string, store: string, op: 'get' | 'put',
 }
 
 export function readManifest(page: Page, id: string): Promise<StoredManifest | undefined> {
-  return inStore(page, 'llama-chat-models', 'manifests', 'get', id) as Promise<StoredManifest | undefined>;
+  return inStore(page, STORE_DATABASE, 'manifests', 'get', id) as Promise<StoredManifest | undefined>;
 }
 
 /** Overwrites stored chunk `index` of model `id` with `bytes` bytes of garbage. */
 export function damageChunk(page: Page, id: string, index: number, bytes: number): Promise<unknown> {
-  return inStore(page, 'llama-chat-chunks', 'chunks', 'put', [id, index], bytes);
+  return inStore(page, STORE_DATABASE, 'chunks', 'put', [id, index], bytes);
 }
 
 /** The byte range a request asked for: [start, end] inclusive, end undefined for "to the end". */
@@ -57,9 +60,9 @@ export function requestedRange(request: Request): { start: number; end: number |
 /** SHA-256 (hex) of model `id` as stored: its chunks, in order, straight from IndexedDB. */
 export function storedSha256(page: Page, id: string): Promise<string> {
   return page.evaluate(
-    (id) =>
+    ({ id, db }) =>
       new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('llama-chat-chunks');
+        const open = indexedDB.open(db);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const request = open.result.transaction('chunks').objectStore('chunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
@@ -72,6 +75,6 @@ export function storedSha256(page: Page, id: string): Promise<string> {
           };
         };
       }),
-    id,
+    { id, db: STORE_DATABASE },
   );
 }

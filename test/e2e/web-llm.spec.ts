@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
-import type { ModelRecord } from '../../src/types.js';
+import type { ModelRecord } from '../../protocol/types.js';
 import { addChatFor, openPage } from './helpers.js';
 
 function mlcRecord(origin: string): ModelRecord {

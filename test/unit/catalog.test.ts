@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, resolveModel } from '../../src/catalog.js';
-import { LlamaChatError, toLlamaChatError } from '../../src/errors.js';
+import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 
 test('the default model is in the built-in catalog', () => {
   assert.equal(resolveModel(DEFAULT_MODEL_ID).id, DEFAULT_MODEL_ID);

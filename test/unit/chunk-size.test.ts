@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkBytesFor, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from '../../worker/chunk-size.js';
+import { chunkBytesFor, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from '../../worker/store/chunk-size.js';
 
 test('chunks: at least 16 per file within 64 KB..16 MB, 16 MB when the size is unknown', () => {
   assert.equal(chunkBytesFor(0), MAX_CHUNK_BYTES);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerReserve, estimateTokens, MESSAGE_OVERHEAD_TOKENS, trimToWindow } from '../../src/context-window.js';
-import type { ChatMessage } from '../../src/types.js';
+import type { ChatMessage } from '../../protocol/types.js';
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
 const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });

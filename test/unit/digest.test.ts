@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { chunkDigest, FileDigest } from '../../worker/digest.js';
+import { chunkDigest, FileDigest } from '../../worker/store/digest.js';
 
 test('hashing a file chunk by chunk gives the SHA-256 of the whole file', async () => {
   const file = new Uint8Array(1_000_003).map((_, i) => (i * 31 + 7) & 0xff);

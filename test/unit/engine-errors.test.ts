@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LlamaChatError } from '../../src/errors.js';
-import { toEngineError } from '../../worker/engine-errors.js';
+import { LlamaChatError } from '../../protocol/errors.js';
+import { toEngineError } from '../../worker/engines/errors.js';
 
 // What engines and browsers really throw when the GPU goes away (WebGPU's GPUDevice.lost
 // reasons, web-llm's typed error, Dawn's and drivers' texts); each must become device-lost.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes, formatDuration, ProgressTracker } from '../../src/format.js';
+import { formatBytes, formatDuration } from '../../src/format.js';
+import { ProgressTracker } from '../../src/progress-tracker.js';
 
 test('formatBytes uses decimal units with sensible precision', () => {
   assert.equal(formatBytes(0), '0 B');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILT_IN_MODELS } from '../../src/catalog.js';
-import type { DeviceProfile } from '../../src/device-probe.js';
-import { LlamaChatError } from '../../src/errors.js';
+import type { DeviceProfile } from '../../protocol/device-probe.js';
+import { LlamaChatError } from '../../protocol/errors.js';
 import { chooseModel } from '../../src/model-choice.js';
 
 const GB = 1024 ** 3;

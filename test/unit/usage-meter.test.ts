@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageMeter } from '../../worker/usage-meter.js';
+import { UsageMeter } from '../../worker/engines/wllama/usage-meter.js';
 
 test('time to first token and decode speed come from the token times', () => {
   let now = 1000;

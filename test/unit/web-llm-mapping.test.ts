@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ModelRecord } from '../../src/types.js';
-import { mapWebLlmError } from '../../worker/web-llm-errors.js';
-import { mapWebLlmProgress } from '../../worker/web-llm-progress.js';
+import type { ModelRecord } from '../../protocol/types.js';
+import { mapWebLlmError } from '../../worker/engines/web-llm/errors.js';
+import { mapWebLlmProgress } from '../../worker/engines/web-llm/progress.js';
 
 const GB = 4_520_000_000;
 

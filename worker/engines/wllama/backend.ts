@@ -3,20 +3,19 @@
 import { LogLevel, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
-import { LlamaChatError } from '../src/errors.js';
-import type { ChatCompletionRequest, CompletionUsage, FinishReason, ModelRecord } from '../src/types.js';
-import type { Backend, ChunkSink, ProgressSink } from './backend.js';
-import { probeDevice } from '../src/device-probe.js';
+import { probeDevice } from '../../../protocol/device-probe.js';
+import { LlamaChatError } from '../../../protocol/errors.js';
+import { DEFAULT_CONTEXT_LENGTH, type ChatCompletionRequest, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
+import { deleteModelFile, openModelFile } from '../../store/model-store.js';
+import { chunkBuilder } from '../chunks.js';
+import type { ChunkSink, LoadedModel, ProgressSink } from '../engine.js';
+import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
-import { toEngineError } from './engine-errors.js';
-import { EngineLog } from './engine-log.js';
 import { checkGgufHeader } from './gguf-header.js';
-import { deleteModelFile, openModelFile } from './model-store.js';
+import { EngineLog } from './log.js';
 import { UsageMeter } from './usage-meter.js';
 
-const DEFAULT_CONTEXT = 2048;
-
-export class WllamaBackend implements Backend {
+export class WllamaModel implements LoadedModel {
   private current: AbortController | undefined;
 
   private constructor(
@@ -25,7 +24,7 @@ export class WllamaBackend implements Backend {
     private readonly log: EngineLog,
   ) {}
 
-  static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaBackend> {
+  static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaModel> {
     const file = await openModelFile(record, onProgress);
     await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
@@ -38,7 +37,7 @@ export class WllamaBackend implements Backend {
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
     try {
       await wllama.loadModel([file], {
-        n_ctx: record.contextLength ?? DEFAULT_CONTEXT,
+        n_ctx: record.contextLength ?? DEFAULT_CONTEXT_LENGTH,
         // One thread: embedding pages are rarely cross-origin isolated, and more threads than
         // cores collapse throughput. WebGPU only where wllama's f16 shaders can run.
         n_threads: 1,
@@ -55,25 +54,15 @@ export class WllamaBackend implements Backend {
       await discardAndThrow(record, toEngineError(error, 'load', record.id, log.recent()));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
-    return new WllamaBackend(record, wllama, log);
+    return new WllamaModel(record, wllama, log);
   }
 
   async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
     const abort = new AbortController();
     this.current = abort;
-    const id = `chatcmpl-${crypto.randomUUID()}`;
-    const created = Math.floor(Date.now() / 1000);
+    const chunks = chunkBuilder(this.record.id);
     const meter = new UsageMeter();
     let finish: FinishReason = 'stop';
-    const emit = (content: string | undefined, finishReason: FinishReason | null, usage?: CompletionUsage) =>
-      onChunk({
-        id,
-        object: 'chat.completion.chunk',
-        created,
-        model: this.record.id,
-        choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finishReason }],
-        ...(usage ? { usage } : {}),
-      });
 
     try {
       await this.wllama.createChatCompletion({
@@ -89,7 +78,7 @@ export class WllamaBackend implements Backend {
           if (chunk.timings) meter.timings(chunk.timings.prompt_n, chunk.timings.predicted_n);
           if (choice?.delta.content) {
             meter.token();
-            emit(choice.delta.content, null);
+            onChunk(chunks.delta(choice.delta.content));
           }
           if (choice?.finish_reason === 'length') finish = 'length';
         },
@@ -100,7 +89,7 @@ export class WllamaBackend implements Backend {
     } finally {
       if (this.current === abort) this.current = undefined;
     }
-    emit(undefined, finish, request.stream_options?.include_usage ? meter.usage() : undefined);
+    onChunk(chunks.finish(finish, request.stream_options?.include_usage ? meter.usage() : undefined));
   }
 
   interrupt(): void {

@@ -1,6 +1,6 @@
 // A look at the first bytes of a model file before llama.cpp gets it: a file that is not GGUF
 // at all (an HTML error page, a different format) gets a clear message instead of an abort.
-import { LlamaChatError } from '../src/errors.js';
+import { LlamaChatError } from '../../../protocol/errors.js';
 
 const MAGIC = 0x46554747; // "GGUF", little-endian
 const KNOWN_VERSIONS = new Set([1, 2, 3]);

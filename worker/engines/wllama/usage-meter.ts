@@ -1,4 +1,4 @@
-import type { CompletionUsage } from '../src/types.js';
+import type { CompletionUsage } from '../../../protocol/types.js';
 
 /** Counts an answer's tokens and times them, for OpenAI-shaped `usage` with web-llm's `extra`. */
 export class UsageMeter {

@@ -1,7 +1,11 @@
-// Public types of llama-chat. The chat shapes follow the OpenAI / web-llm API so that
-// code written against either moves over with few changes.
+// Public types of llama-chat, shared by both threads. The chat shapes follow the OpenAI /
+// web-llm API so that code written against either moves over with few changes.
+import type { EngineKind } from './engines.js';
 
-export type EngineKind = 'wllama' | 'web-llm';
+export type { EngineKind };
+
+/** Context window in tokens for a record that does not say (wllama's load default). */
+export const DEFAULT_CONTEXT_LENGTH = 2048;
 
 /** A model the element or `createEngine()` can load. */
 export interface ModelRecord {

@@ -1,6 +1,6 @@
 // Turns what an engine throws (typed errors or plain sentences, from wllama, web-llm or the
 // browser's WebGPU) into the error codes the page sees, each with a way forward.
-import { LlamaChatError } from '../src/errors.js';
+import { LlamaChatError } from '../../protocol/errors.js';
 
 /** What the engine was doing when it failed. */
 export type EngineStage = 'load' | 'chat';

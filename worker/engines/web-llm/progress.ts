@@ -1,6 +1,6 @@
 // web-llm reports `{ progress, timeElapsed, text }` and names its phase only in the text.
 import type { InitProgressReport } from '@mlc-ai/web-llm';
-import type { LoadProgress } from '../src/types.js';
+import type { LoadProgress } from '../../../protocol/types.js';
 
 /** Our one progress shape from web-llm's report; bytes from the model's download size. */
 export function mapWebLlmProgress(report: InitProgressReport, sizeBytes: number): LoadProgress {

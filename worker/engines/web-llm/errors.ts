@@ -1,8 +1,8 @@
 // web-llm fails mostly with plain Errors carrying a sentence, sometimes with named ones. What
 // only web-llm says is read here; device loss, memory and context go through toEngineError.
-import { LlamaChatError } from '../src/errors.js';
-import type { ModelRecord } from '../src/types.js';
-import { toEngineError, type EngineStage } from './engine-errors.js';
+import { LlamaChatError } from '../../../protocol/errors.js';
+import type { ModelRecord } from '../../../protocol/types.js';
+import { toEngineError, type EngineStage } from '../errors.js';
 
 const NETWORK = /network response was not ok|failed to fetch|networkerror|load failed|err_/i;
 

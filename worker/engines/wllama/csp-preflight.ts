@@ -1,6 +1,6 @@
 // wllama needs to compile WebAssembly and start a worker from a blob: URL. When the page's
 // Content Security Policy forbids either, wllama waits forever; check first and say what to add.
-import { LlamaChatError } from '../src/errors.js';
+import { LlamaChatError } from '../../../protocol/errors.js';
 
 /** The smallest valid wasm module: the magic number and version 1. */
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);

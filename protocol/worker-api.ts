@@ -1,0 +1,27 @@
+// What the page's EngineClient may ask of the engine worker, over comlink. Callbacks are
+// passed as comlink proxies and travel on their own port.
+import type {
+  CachedModel,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  LoadProgress,
+  ModelRecord,
+  StorageEstimate,
+} from './types.js';
+
+export type Sink<T> = (value: T) => void;
+
+export interface WorkerApi {
+  /** Downloads (when not stored) and loads `record`, replacing any model loaded before. */
+  load(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void>;
+  /** Streams one answer into `onChunk`; resolves when it is complete or interrupted. */
+  chat(request: ChatCompletionRequest, onChunk: Sink<ChatCompletionChunk>): Promise<void>;
+  /** Stops the answer under way, keeping what was generated. */
+  interrupt(): void;
+  unload(): Promise<void>;
+  /** Stored models of every engine; `records` says which web-llm builds to look for. */
+  listCache(records: ModelRecord[]): Promise<CachedModel[]>;
+  /** Deletes a stored model: its record when known, else its id. */
+  deleteFromCache(record: ModelRecord | string): Promise<void>;
+  estimate(): Promise<StorageEstimate>;
+}

@@ -1,0 +1,66 @@
+// What ChatSession needs from the outside, as interfaces: the element implements SessionHost,
+// and SessionServices is injected so the session runs in a unit test with a fake engine.
+import type { ErrorCode } from '../protocol/errors.js';
+import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, CompletionUsage, LoadProgress, ModelRecord } from '../protocol/types.js';
+import type { StoredMessage } from './history-store.js';
+import type { ModelChoice } from './model-choice.js';
+import type { AttributeReader } from './settings-check.js';
+
+export interface SessionSettings {
+  model: string;
+  models: readonly ModelRecord[];
+  systemPrompt: string;
+  temperature: number | undefined;
+  maxTokens: number | undefined;
+  /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
+  historyKey: string | undefined;
+  /** An attribute's text as written, to name it in errors. */
+  attribute?: AttributeReader;
+}
+
+export interface SessionEvents {
+  'llama-chat-progress': LoadProgress;
+  'llama-chat-ready': { model: string };
+  'llama-chat-token': { delta: string };
+  'llama-chat-message': { message: ChatMessage; usage?: CompletionUsage };
+  'llama-chat-error': { code: ErrorCode; message: string };
+}
+
+export interface SessionHost {
+  settings(): SessionSettings;
+  /** Resolves once settings changed just before a call have taken effect. */
+  settled(): Promise<unknown>;
+  onChange(): void;
+  emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void;
+}
+
+/** The part of EngineClient the session uses: one worker, one model. */
+export interface SessionClient {
+  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void): Promise<void>;
+  stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
+  interrupt(): Promise<void>;
+  terminate(): void;
+  readonly cache: { list(): Promise<CachedModel[]>; delete(id: string): Promise<void> };
+}
+
+export interface HistoryStorage {
+  load(key: string): Promise<StoredMessage[]>;
+  save(key: string, messages: readonly StoredMessage[]): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SessionServices {
+  /** A client on a fresh worker; `models` are the page's own records. */
+  createClient(models: readonly ModelRecord[]): SessionClient;
+  /** The model to run: `id` when the page pins one (checked against the device), else the default. */
+  pickModel(id: string | undefined, models: readonly ModelRecord[]): Promise<ModelChoice>;
+  history: HistoryStorage;
+}
+
+/** A message as the view shows it. */
+export interface ViewMessage extends ChatMessage {
+  /** The answer was stopped before it finished. */
+  stopped?: boolean;
+  /** The answer was cut off by this error (the partial text is kept). */
+  failed?: ErrorCode;
+}

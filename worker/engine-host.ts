@@ -1,0 +1,76 @@
+// The worker's one object: loads a model through its engine's adapter, answers, and manages
+// what the engines store. worker/index.ts exposes it to the page with comlink.
+import { releaseProxy, type Remote } from 'comlink';
+import type { Sink, WorkerApi } from '../protocol/worker-api.js';
+import type { CachedModel, ModelRecord } from '../protocol/types.js';
+import type { LoadedModel } from './engines/engine.js';
+import { EngineRegistry } from './engines/registry.js';
+
+/**
+ * Calls a main-thread callback without waiting per call, then waits once for the last one:
+ * callbacks travel on their own MessagePort, so this keeps them ahead of the method's result.
+ */
+async function withSink<T, R>(callback: Sink<T>, use: (sink: Sink<T>) => Promise<R>): Promise<R> {
+  // The page passes comlink.proxy(fn); what arrives here is a remote handle on it (a plain
+  // function where the host is called directly, as in unit tests).
+  const remote = callback as unknown as Partial<Remote<Sink<T>>> & ((value: T) => Promise<void> | void);
+  let last: Promise<void> = Promise.resolve();
+  try {
+    const result = await use((value) => {
+      last = Promise.resolve(remote(value)).catch(() => {}); // the page may have gone; the work goes on
+    });
+    await last;
+    return result;
+  } finally {
+    remote[releaseProxy]?.();
+  }
+}
+
+export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
+  let loaded: LoadedModel | undefined;
+
+  const host: WorkerApi = {
+    async load(record, onProgress) {
+      await loaded?.unload();
+      loaded = undefined;
+      const adapter = await registry.adapter(record.engine);
+      loaded = await withSink(onProgress, (sink) => adapter.load(record, sink));
+    },
+
+    async chat(request, onChunk) {
+      const active = loaded;
+      if (!active) {
+        await withSink(onChunk, () => Promise.resolve());
+        throw new Error('No model is loaded: call load() first.');
+      }
+      await withSink(onChunk, (sink) => active.chat(request, sink));
+    },
+
+    interrupt() {
+      loaded?.interrupt();
+    },
+
+    async unload() {
+      await loaded?.unload();
+      loaded = undefined;
+    },
+
+    async listCache(records) {
+      const lists = await Promise.all((await registry.all()).map((adapter) => adapter.listStored(records)));
+      return lists.flat() satisfies CachedModel[];
+    },
+
+    async deleteFromCache(target) {
+      const id = typeof target === 'string' ? target : target.id;
+      const record: ModelRecord | undefined = typeof target === 'string' ? undefined : target;
+      if (loaded?.record.id === id) await host.unload();
+      for (const adapter of await registry.all()) await adapter.deleteStored(id, record);
+    },
+
+    async estimate() {
+      const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+      return { usage, quota };
+    },
+  };
+  return host;
+}

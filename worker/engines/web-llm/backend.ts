@@ -1,0 +1,81 @@
+// Llama 3.1 8B (and any MLC build) on WebGPU through web-llm's MLCEngine, hosted directly in
+// our worker: web-llm's own worker handler would put a second RPC layer on the token path.
+import { MLCEngine, type ChatCompletionChunk as MlcChunk } from '@mlc-ai/web-llm';
+import type { ChatCompletionRequest, CompletionUsage, FinishReason, ModelRecord } from '../../../protocol/types.js';
+import { chunkBuilder } from '../chunks.js';
+import type { ChunkSink, LoadedModel, ProgressSink } from '../engine.js';
+import { appConfigFor } from './app-config.js';
+import { mapWebLlmError } from './errors.js';
+import { markUsed } from './last-used.js';
+import { mapWebLlmProgress } from './progress.js';
+
+export class WebLlmModel implements LoadedModel {
+  private constructor(
+    readonly record: ModelRecord,
+    private readonly engine: MLCEngine,
+  ) {}
+
+  static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WebLlmModel> {
+    const sizeBytes = record.sizeBytes ?? 0;
+    const engine = new MLCEngine({
+      appConfig: appConfigFor(record),
+      initProgressCallback: (report) => onProgress(mapWebLlmProgress(report, sizeBytes)),
+      logLevel: 'WARN',
+    });
+    try {
+      await engine.reload(record.id);
+    } catch (error) {
+      await engine.unload().catch(() => {});
+      throw mapWebLlmError(error, record);
+    }
+    await markUsed(record.id);
+    return new WebLlmModel(record, engine);
+  }
+
+  async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
+    try {
+      const stream = await this.engine.chat.completions.create({
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: request.temperature,
+        top_p: request.top_p,
+        max_tokens: request.max_tokens,
+        seed: request.seed,
+      });
+      for await (const chunk of stream as AsyncIterable<MlcChunk>) {
+        const chunks = chunkBuilder(this.record.id, chunk.id, chunk.created);
+        const choice = chunk.choices[0];
+        if (chunk.usage) {
+          if (request.stream_options?.include_usage) onChunk(chunks.finish(null, toUsage(chunk.usage)));
+          continue;
+        }
+        if (choice?.delta.content) onChunk(chunks.delta(choice.delta.content));
+        if (choice?.finish_reason) onChunk(chunks.finish(choice.finish_reason as FinishReason));
+      }
+    } catch (error) {
+      throw mapWebLlmError(error, this.record, 'chat');
+    }
+  }
+
+  interrupt(): void {
+    void this.engine.interruptGenerate();
+  }
+
+  async unload(): Promise<void> {
+    await this.engine.unload();
+  }
+}
+
+function toUsage(usage: NonNullable<MlcChunk['usage']>): CompletionUsage {
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens,
+    extra: {
+      time_to_first_token_s: usage.extra?.time_to_first_token_s ?? 0,
+      decode_tokens_per_s: usage.extra?.decode_tokens_per_s ?? 0,
+      e2e_latency_s: usage.extra?.e2e_latency_s ?? 0,
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The model store's IndexedDB: one database, two object stores, so a chunk and the manifest
+// that counts it commit in one transaction, and a model's chunks go with one key-range delete.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { EngineKind } from '../../protocol/engines.js';
+
+export const STORE_DATABASE = 'llama-chat-store';
+/** Where version 0.1 kept the same things; deleted on first open (nothing there is worth keeping twice). */
+const OLD_DATABASES = ['llama-chat-models', 'llama-chat-chunks'];
+
+export interface ModelManifest {
+  id: string;
+  engine: EngineKind;
+  url: string;
+  /** Bytes in the file; 0 while unknown. */
+  size: number;
+  chunkBytes: number;
+  /** Chunks stored so far, in order from the start of the file. */
+  storedChunks: number;
+  /** Hex SHA-256 of each stored chunk, as it arrived from the network. */
+  chunkHashes: string[];
+  /** True only once every chunk is stored: a partial entry never claims to be complete. */
+  complete: boolean;
+  lastUsed: number;
+}
+
+interface StoreSchema extends DBSchema {
+  manifests: { key: string; value: ModelManifest };
+  chunks: { key: [string, number]; value: Blob };
+}
+
+let opened: Promise<IDBPDatabase<StoreSchema>> | undefined;
+
+function database(): Promise<IDBPDatabase<StoreSchema>> {
+  opened ??= openDB<StoreSchema>(STORE_DATABASE, 1, {
+    upgrade(db) {
+      db.createObjectStore('manifests');
+      db.createObjectStore('chunks');
+      for (const name of OLD_DATABASES) indexedDB.deleteDatabase(name);
+    },
+    // Another tab upgrading (a newer library version) needs this one to let go.
+    blocking() {
+      void opened?.then((db) => db.close());
+      opened = undefined;
+    },
+  });
+  return opened;
+}
+
+function chunksOf(id: string, from = 0, to = Infinity): IDBKeyRange {
+  return IDBKeyRange.bound([id, from], [id, to]);
+}
+
+export async function getManifest(id: string): Promise<ModelManifest | undefined> {
+  return (await database()).get('manifests', id);
+}
+
+export async function putManifest(manifest: ModelManifest): Promise<void> {
+  await (await database()).put('manifests', manifest, manifest.id);
+}
+
+export async function listManifests(): Promise<ModelManifest[]> {
+  return (await database()).getAll('manifests');
+}
+
+/** Chunk `index` of model `id`, and the manifest that now counts it, in one transaction. */
+export async function putChunk(manifest: ModelManifest, index: number, blob: Blob): Promise<void> {
+  const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
+  await Promise.all([tx.objectStore('chunks').put(blob, [manifest.id, index]), tx.objectStore('manifests').put(manifest, manifest.id), tx.done]);
+}
+
+export async function getChunk(id: string, index: number): Promise<Blob | undefined> {
+  return (await database()).get('chunks', [id, index]);
+}
+
+/** The first `count` chunks of model `id`, in order (fewer when some are missing). */
+export async function getChunks(id: string, count: number): Promise<Blob[]> {
+  if (count === 0) return [];
+  return (await database()).getAll('chunks', chunksOf(id, 0, count - 1));
+}
+
+/** A model's manifest and all its chunks, in one transaction. */
+export async function deleteModel(id: string): Promise<void> {
+  const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
+  await Promise.all([tx.objectStore('chunks').delete(chunksOf(id)), tx.objectStore('manifests').delete(id), tx.done]);
+}

@@ -1,0 +1,169 @@
+// Downloading a model file into the store: chunk by chunk, each chunk committed with the
+// manifest that counts it, resumed with an HTTP Range request after a break.
+import { LlamaChatError } from '../../protocol/errors.js';
+import type { LoadProgress, ModelRecord } from '../../protocol/types.js';
+import type { Sink } from '../../protocol/worker-api.js';
+import { chunkBytesFor } from './chunk-size.js';
+import { deleteModel, getManifest, putChunk, putManifest, type ModelManifest } from './database.js';
+import { chunkDigest } from './digest.js';
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Downloads `record`'s file into the store, resuming a partial copy of the same URL. */
+export async function download(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void> {
+  const previous = await getManifest(record.id);
+  const resumable = previous && previous.url === record.url && !previous.complete && previous.storedChunks > 0;
+  if (previous && !resumable) await deleteModel(record.id);
+  const start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
+  // Known size first: refuse before a single byte is fetched.
+  await ensureSpace(record, (record.sizeBytes ?? 0) - start);
+  if (resumable && previous.size > 0 && start >= previous.size) {
+    await putManifest({ ...previous, complete: true }); // stopped just before the last write
+    return;
+  }
+
+  const response = await fetchModel(record, start > 0 ? `bytes=${start}-` : undefined);
+  let size = Number(response.headers.get('content-length') ?? 0);
+  if (start > 0) {
+    const total = totalFromContentRange(response);
+    if (response.status === 206 && total === previous?.size) {
+      size = total;
+    } else {
+      // The server ignored Range or the file changed: what we have is no good, start over.
+      await response.body?.cancel();
+      await deleteModel(record.id);
+      return download(record, onProgress);
+    }
+  }
+  try {
+    await ensureSpace(record, size - start);
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
+
+  const chunkBytes = resumable ? previous.chunkBytes : chunkBytesFor(size || (record.sizeBytes ?? 0));
+  const manifest: ModelManifest = {
+    id: record.id,
+    engine: record.engine,
+    url: record.url,
+    size,
+    chunkBytes,
+    storedChunks: start / chunkBytes,
+    chunkHashes: resumable ? previous.chunkHashes.slice(0, previous.storedChunks) : [],
+    complete: false,
+    lastUsed: Date.now(),
+  };
+  await putManifest(manifest);
+
+  const total = size || record.sizeBytes || 0;
+  let loaded = start;
+  let lastReport = 0;
+  const report = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    onProgress({ phase: 'download', loaded, total, text: `Downloading ${record.label ?? record.id}` });
+  };
+  report(true);
+
+  const buffer = new Uint8Array(chunkBytes);
+  let filled = 0;
+  const storeChunk = async () => {
+    // new Blob copies the bytes, so the one buffer is reused for every chunk.
+    const bytes = buffer.subarray(0, filled);
+    const index = manifest.storedChunks;
+    manifest.chunkHashes.push(await chunkDigest(bytes));
+    manifest.storedChunks += 1;
+    filled = 0;
+    await storeOrFail(() => putChunk(manifest, index, new Blob([bytes])));
+  };
+
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await readOrFail(reader, record);
+    if (done) break;
+    let offset = 0;
+    while (offset < value.length) {
+      const take = Math.min(value.length - offset, chunkBytes - filled);
+      buffer.set(value.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === chunkBytes) await storeChunk();
+    }
+    loaded += value.length;
+    report(false);
+  }
+  if (filled > 0) await storeChunk();
+  report(true);
+
+  if (size && loaded !== size) {
+    throw new LlamaChatError('network', `The download of ${record.id} ended after ${loaded} of ${size} bytes. Try again to resume it.`);
+  }
+  await putManifest({ ...manifest, size: loaded, complete: true });
+}
+
+/** Bytes `start`..`end` (inclusive) of the model file, for repairing one chunk. */
+export async function fetchRange(record: ModelRecord, start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+  const response = await fetchModel(record, `bytes=${start}-${end}`);
+  const bytes = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  if (response.status !== 206 || bytes.length !== end - start + 1) {
+    throw new LlamaChatError('network', `Could not download a damaged part of ${record.id} again. Try again.`);
+  }
+  return bytes;
+}
+
+async function fetchModel(record: ModelRecord, range: string | undefined): Promise<Response> {
+  const headers: HeadersInit = range ? { Range: range } : {};
+  let response: Response;
+  try {
+    response = await fetch(record.url, { headers, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new LlamaChatError('network', `Could not reach ${record.url} to download the model. Check the connection and try again.`);
+  }
+  if (!response.ok || !response.body) {
+    throw new LlamaChatError('network', `The server answered ${response.status} ${response.statusText} for ${record.url}. Check the model URL, then try again.`);
+  }
+  return response;
+}
+
+async function readOrFail(reader: ReadableStreamDefaultReader<Uint8Array>, record: ModelRecord): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch {
+    throw new LlamaChatError('network', `The connection dropped while downloading ${record.id}. Try again to resume where it stopped.`);
+  }
+}
+
+function totalFromContentRange(response: Response): number {
+  // "bytes 100-199/2000" → 2000
+  const total = response.headers.get('content-range')?.split('/')[1];
+  return total && total !== '*' ? Number(total) : 0;
+}
+
+async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<void> {
+  if (!navigator.storage?.estimate || !(bytesNeeded > 0)) return;
+  const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
+  const available = Math.max(0, quota - usage);
+  if (bytesNeeded > available) {
+    throw new LlamaChatError(
+      'quota-exceeded',
+      `${record.id} needs ${formatMB(bytesNeeded)} (${bytesNeeded} bytes) of storage but only ${formatMB(available)} (${available} bytes) is available. Free some space (delete cached models or site data) and try again.`,
+    );
+  }
+}
+
+async function storeOrFail(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+      throw new LlamaChatError('quota-exceeded', 'The browser ran out of storage while saving the model. Free some space and try again; the download resumes where it stopped.');
+    }
+    throw error;
+  }
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,0 +1,111 @@
+// The project's own store of model files in IndexedDB: downloaded in chunks so a broken
+// download resumes with an HTTP Range request (download.ts), and read back as disk-backed
+// Blobs so the engine gets the weights without a network request and without copying them.
+// Each chunk's SHA-256 is kept, so a damaged chunk is found and fetched again on its own.
+import { LlamaChatError } from '../../protocol/errors.js';
+import type { CachedModel, LoadProgress, ModelRecord } from '../../protocol/types.js';
+import type { Sink } from '../../protocol/worker-api.js';
+import { deleteModel, getChunk, getChunks, getManifest, listManifests, putChunk, putManifest, type ModelManifest } from './database.js';
+import { chunkDigest, FileDigest } from './digest.js';
+import { download, fetchRange } from './download.js';
+
+type ProgressSink = Sink<LoadProgress>;
+
+/**
+ * The model file as one Blob: from IndexedDB when complete, otherwise downloaded (or resumed)
+ * first. Tabs loading the same model wait for each other instead of downloading it twice.
+ */
+export async function openModelFile(record: ModelRecord, onProgress: ProgressSink): Promise<Blob> {
+  return withModelLock(record.id, async () => {
+    const stored = await readComplete(record, onProgress);
+    if (stored) return stored;
+    await download(record, onProgress);
+    const downloaded = await readComplete(record, onProgress);
+    if (!downloaded) throw new LlamaChatError('integrity', `The stored copy of ${record.id} is incomplete. Try again.`);
+    return downloaded;
+  });
+}
+
+async function withModelLock<T>(id: string, task: () => Promise<T>): Promise<T> {
+  // Web Locks are missing in some embedded browsers; the store stays correct without them.
+  if (!('locks' in navigator)) return task();
+  return navigator.locks.request(`llama-chat:model:${id}`, task);
+}
+
+async function readComplete(record: ModelRecord, onProgress: ProgressSink): Promise<Blob | undefined> {
+  const manifest = await getManifest(record.id);
+  if (!manifest?.complete || manifest.url !== record.url) return undefined;
+  const file = await assemble(manifest);
+  if (!file) {
+    // Evicted or damaged: start over rather than hand the engine a broken file.
+    await deleteModel(record.id);
+    return undefined;
+  }
+  if (record.sha256 && !(await verified(record, manifest, onProgress))) return undefined;
+  await putManifest({ ...manifest, lastUsed: Date.now() });
+  // Verification may have replaced damaged chunks: read them again only then.
+  return record.sha256 ? assemble(manifest) : file;
+}
+
+/** The stored chunks as one Blob, or undefined when any is missing or the size is wrong. */
+async function assemble(manifest: ModelManifest): Promise<Blob | undefined> {
+  const parts = await getChunks(manifest.id, manifest.storedChunks);
+  if (parts.length !== manifest.storedChunks) return undefined;
+  const file = new Blob(parts);
+  return file.size === manifest.size ? file : undefined;
+}
+
+/**
+ * Hashes the stored file chunk by chunk against the record's SHA-256. Damaged chunks (their
+ * own hash changed since download) are fetched again and the user is told; a file that was
+ * wrong from the start is deleted and reported. False: deleted, download it again.
+ */
+async function verified(record: ModelRecord, manifest: ModelManifest, onProgress: ProgressSink, repairs = 1): Promise<boolean> {
+  const name = record.label ?? record.id;
+  const whole = new FileDigest();
+  const damaged: number[] = [];
+  for (let index = 0; index < manifest.storedChunks; index++) {
+    const part = await getChunk(record.id, index);
+    const bytes = new Uint8Array((await part?.arrayBuffer()) ?? new ArrayBuffer(0));
+    if ((await chunkDigest(bytes)) !== manifest.chunkHashes[index]) damaged.push(index);
+    whole.update(bytes);
+    onProgress({ phase: 'load', loaded: index * manifest.chunkBytes + bytes.length, total: manifest.size, text: `Checking ${name}` });
+  }
+  const digest = whole.hex();
+  if (digest === record.sha256?.toLowerCase()) return true;
+
+  if (damaged.length > 0 && repairs > 0) {
+    const parts = `${damaged.length} damaged part${damaged.length === 1 ? '' : 's'}`;
+    const total = damaged.length * manifest.chunkBytes;
+    onProgress({ phase: 'download', loaded: 0, total, text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again` });
+    for (const index of damaged) await refetchChunk(record, manifest, index);
+    return verified(record, manifest, onProgress, repairs - 1);
+  }
+  await deleteModel(record.id);
+  throw new LlamaChatError(
+    'integrity',
+    `${record.id} failed its integrity check: its SHA-256 is ${digest}, the page expects ${record.sha256}. The server may be serving a different file; the download was discarded.`,
+  );
+}
+
+async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index: number): Promise<void> {
+  const start = index * manifest.chunkBytes;
+  const end = Math.min(manifest.size, start + manifest.chunkBytes) - 1;
+  const bytes = await fetchRange(record, start, end);
+  manifest.chunkHashes[index] = await chunkDigest(bytes);
+  await putChunk(manifest, index, new Blob([bytes]));
+}
+
+export function deleteModelFile(id: string): Promise<void> {
+  return deleteModel(id);
+}
+
+export async function listModelFiles(): Promise<CachedModel[]> {
+  return (await listManifests()).map((m) => ({
+    id: m.id,
+    engine: m.engine,
+    bytes: m.complete ? m.size : m.storedChunks * m.chunkBytes,
+    complete: m.complete,
+    lastUsed: m.lastUsed,
+  }));
+}
