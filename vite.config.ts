@@ -1,4 +1,59 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+const WORKER_FILE = 'llama-chat-worker.js';
+
+/**
+ * Vite compiles `new Worker(new URL('../worker/index.ts', import.meta.url), …)` into a form
+ * other bundlers do not recognise. Put back the plain form, naming the built worker, so an app
+ * that bundles dist/llama-chat.js (Vite, webpack, Parcel) bundles the worker with its chunks
+ * and wasm too. The build fails if Vite's output ever changes shape.
+ */
+function keepWorkerPattern(): Plugin {
+  const emitted = new RegExp(
+    `new URL\\(new URL\\((["'\`])${WORKER_FILE.replace('.', '\\.')}\\1,\\s*import\\.meta\\.url\\)\\.href,\\s*(?:""|''|\`\`)\\+import\\.meta\\.url\\)`,
+    'g',
+  );
+  return {
+    name: 'llama-chat:keep-worker-pattern',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      const entry = bundle['llama-chat.js'];
+      if (entry?.type !== 'chunk') return;
+      const found = entry.code.match(emitted)?.length ?? 0;
+      if (found !== 1) this.error(`expected one worker URL of Vite's shape in llama-chat.js, found ${found}`);
+      entry.code = entry.code.replace(emitted, `new URL("./${WORKER_FILE}",import.meta.url)`);
+    },
+  };
+}
+
+/** `npm start` prints the server's root URL: send it to the demo, which lives in demo/. */
+function rootOpensDemo(): Plugin {
+  return {
+    name: 'llama-chat:root-opens-demo',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url !== '/' && req.url !== '/index.html') return next();
+        res.statusCode = 302;
+        res.setHeader('Location', '/demo/');
+        res.end();
+      });
+    },
+  };
+}
+
+/**
+ * Asset URLs in the worker's chunks as `new URL('./x.wasm', import.meta.url)`: with the `./`
+ * every bundler reads it as a file beside the chunk (webpack would look for a package "x.wasm").
+ */
+function relativeAssetUrls(): Plugin {
+  return {
+    name: 'llama-chat:relative-asset-urls',
+    renderChunk(code) {
+      const fixed = code.replace(/new URL\(([`"'])([\w.-]+\.wasm)\1,\s*import\.meta\.url\)/g, 'new URL("./$2",import.meta.url)');
+      return fixed === code ? null : { code: fixed, map: null };
+    },
+  };
+}
 
 /** Engine chunks are named for their engine and file (web-llm-backend-<hash>.js), not just "backend". */
 function workerChunkName(chunk: { name: string; facadeModuleId: string | null }): string {
@@ -13,10 +68,26 @@ export default defineConfig({
   base: './',
   root: '.',
   server: { open: '/demo/' },
+  plugins: [keepWorkerPattern(), rootOpensDemo()],
   worker: {
     format: 'es',
+    plugins: () => [relativeAssetUrls()],
     rollupOptions: {
-      output: { entryFileNames: 'llama-chat-worker-[hash].js', chunkFileNames: workerChunkName, assetFileNames: '[name]-[hash][extname]' },
+      output: {
+        entryFileNames: WORKER_FILE,
+        chunkFileNames: workerChunkName,
+        assetFileNames: '[name]-[hash][extname]',
+        // What the engines share goes in a chunk of its own: an engine chunk that imported the
+        // entry could run it a second time under another URL (Vite's dev server adds ?v=…).
+        codeSplitting: {
+          groups: [
+            {
+              name: 'llama-chat-worker-core',
+              test: /[\\/](protocol|worker[\\/]engines[\\/][^\\/]+\.ts$|worker[\\/]engine-host|node_modules[\\/]comlink)/,
+            },
+          ],
+        },
+      },
     },
   },
   build: {

@@ -42,7 +42,9 @@ function weigh(dist: string, files: string[]): Weight {
     rawBytes += bytes.length;
     // What a CDN typically serves: gzip -9 and brotli at its highest quality.
     gzipBytes += gzipSync(bytes, { level: 9 }).length;
-    brotliBytes += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    brotliBytes += brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length;
   }
   return { files, rawBytes, gzipBytes, brotliBytes };
 }
@@ -50,13 +52,16 @@ function weigh(dist: string, files: string[]): Weight {
 export function measureEntryWeight(dist: string): EntryWeight {
   const all = readdirSync(dist);
   const main = mainThreadFiles(dist, 'llama-chat.js');
-  const workers = all.filter((f) => /^llama-chat-worker-.*\.js$/.test(f));
-  if (workers.length === 0) throw new Error('no llama-chat-worker-*.js in dist/');
+  const workers = all.filter((f) => /^llama-chat-worker(-core-.*)?\.js$/.test(f));
+  if (workers.length === 0) throw new Error('no llama-chat-worker*.js in dist/');
   const leaked = main.filter((f) => workers.includes(f));
   if (leaked.length) throw new Error(`the worker is a static import of the main thread: ${leaked.join(', ')}`);
   return {
     mainThread: weigh(dist, main),
     workerScript: weigh(dist, workers),
-    wasm: weigh(dist, all.filter((f) => f.endsWith('.wasm'))),
+    wasm: weigh(
+      dist,
+      all.filter((f) => f.endsWith('.wasm')),
+    ),
   };
 }

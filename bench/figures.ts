@@ -131,10 +131,10 @@ export function computeFigures(input: {
       warm: memoryRatios(modelLoad.warm, modelBytes),
       method:
         'Sampled every 25 ms from outside the page during createEngine(): main-thread JS heap from CDP Performance.getMetrics ' +
-        '(JSHeapUsedSize); resident memory (VmRSS in /proc) of the renderer process and of all this browser\'s processes. ' +
+        "(JSHeapUsedSize); resident memory (VmRSS in /proc) of the renderer process and of all this browser's processes. " +
         'Each figure is the peak minus the value just before the load.',
       notMeasured: [
-        'JS heap of the workers (ours and wllama\'s): Performance.getMetrics covers only the page\'s main thread, and ' +
+        "JS heap of the workers (ours and wllama's): Performance.getMetrics covers only the page's main thread, and " +
           'measureUserAgentSpecificMemory() needs cross-origin isolation, which changes what is measured. Their memory is inside the renderer RSS.',
         ...(hasProcessMemory ? [] : ['Process memory: /proc is not available on this system.']),
       ],

@@ -57,7 +57,7 @@ function browserProcesses(userDataDir: string): ProcessInfo[] | undefined {
   });
   if (!root) return undefined;
   const family = new Set([root.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of table) {
       if (!family.has(p.pid) && family.has(p.parent)) {
@@ -84,7 +84,11 @@ async function jsHeapUsed(session: CDPSession): Promise<number> {
 }
 
 /** Samples memory until `work` settles; returns its result and the peaks above the baseline. */
-export async function sampleDuring<T>(session: CDPSession, userDataDir: string, work: () => Promise<T>): Promise<{ result: T; peaks: MemoryPeaks }> {
+export async function sampleDuring<T>(
+  session: CDPSession,
+  userDataDir: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; peaks: MemoryPeaks }> {
   await session.send('Performance.enable');
   const rss = (): { renderer: number; all: number } | undefined => {
     const processes = browserProcesses(userDataDir);

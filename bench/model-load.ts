@@ -27,7 +27,9 @@ export async function measureModelLoad(
     const page = await openBenchPage(context);
     const session = await context.newCDPSession(page);
     try {
-      const { result, peaks } = await sampleDuring(session, userDataDir, () => page.evaluate((r) => window.bench.loadWithEngine(r), record));
+      const { result, peaks } = await sampleDuring(session, userDataDir, () =>
+        page.evaluate((r) => window.bench.loadWithEngine(r), record),
+      );
       return { ...result, memory: peaks };
     } finally {
       await session.detach();

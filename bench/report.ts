@@ -95,12 +95,25 @@ export function renderMarkdown(report: BenchReport): string {
   add('5', 'longest task, direct wllama', f.mainThread.longestTaskMs.direct, ms);
   add('5', 'Main-thread ms per token, `<llama-chat>`', f.mainThread.busyMsPerToken.element, fixed(3, ' ms'));
   add('5', 'Main-thread ms per token, `createEngine()`', f.mainThread.busyMsPerToken.engine, fixed(3, ' ms'));
-  add('5', 'Main-thread ms per token, direct wllama (runs its loop on the main thread)', f.mainThread.busyMsPerToken.direct, fixed(3, ' ms'));
-  add('6', `Cold load (download + store + load) of ${(f.modelLoad.modelBytes / 1e6).toFixed(0)} MB, to ready`, f.modelLoad.coldReadyMBps, mbps);
+  add(
+    '5',
+    'Main-thread ms per token, direct wllama (runs its loop on the main thread)',
+    f.mainThread.busyMsPerToken.direct,
+    fixed(3, ' ms'),
+  );
+  add(
+    '6',
+    `Cold load (download + store + load) of ${(f.modelLoad.modelBytes / 1e6).toFixed(0)} MB, to ready`,
+    f.modelLoad.coldReadyMBps,
+    mbps,
+  );
   add('6', 'of which download and store only', f.modelLoad.coldStoreMBps, mbps);
   add('6', 'Warm load (IndexedDB → wllama), to ready', f.modelLoad.warmReadyMBps, mbps);
   add('6', 'warm / cold speed', f.modelLoad.warmOverCold, fixed(2, '×'));
-  for (const [kind, memory] of [['cold', f.memory.cold], ['warm', f.memory.warm]] as const) {
+  for (const [kind, memory] of [
+    ['cold', f.memory.cold],
+    ['warm', f.memory.warm],
+  ] as const) {
     add('7', `Peak main-thread JS heap ÷ model bytes, ${kind} load`, memory.mainThreadJsHeapPerModelByte, ratio);
     add('7', `Peak renderer RSS growth ÷ model bytes, ${kind} load`, memory.rendererRssPerModelByte, ratio);
     add('7', `Peak RSS growth of all browser processes ÷ model bytes, ${kind} load`, memory.allProcessesRssPerModelByte, ratio);
@@ -109,9 +122,9 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     'Entry weight: `dist/llama-chat.js` and every module it imports statically, which is all a page loads before ' +
       '`<llama-chat>` can render; the worker script and the wasm are fetched by the worker once a model loads. ' +
-      'Bytes from Node\'s zlib on the files in dist/: a count, not a timing, so it has no spread.',
+      "Bytes from Node's zlib on the files in dist/: a count, not a timing, so it has no spread.",
     'Time to ready: a fresh tab per run; worker start-up is timed in its own fresh tab in the same round, ' +
-      'from `new Worker()` of the library\'s worker script to its answer to a first comlink call. ' +
+      "from `new Worker()` of the library's worker script to its answer to a first comlink call. " +
       'The test server sends `Cache-Control: no-store`, so every run fetches and compiles the wasm again: ' +
       'a worst case for a repeat visit, where a CDN would let the browser cache it.',
     `Token path: prompt "${s.prompt}", max_tokens ${s.maxTokens}, temperature 0, n_threads 1, n_gpu_layers 0, n_ctx 512, ` +

@@ -48,7 +48,7 @@ function log(step: string): void {
 const startedAt = Date.now();
 const tinyModelBytes = await ensureModel(TINY);
 const largeModelBytes = await ensureModel(LARGE);
-const workerFile = readdirSync(DIST).find((f) => /^llama-chat-worker-.*\.js$/.test(f));
+const workerFile = readdirSync(DIST).find((f) => f === 'llama-chat-worker.js');
 const wasmFile = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
 if (!workerFile || !wasmFile) throw new Error('dist/ lacks the worker or the wasm: run `npm run build` first');
 

@@ -2,6 +2,8 @@
 export interface DeviceProfile {
   /** A WebGPU adapter could be had. */
   webgpu: boolean;
+  /** The adapter is a software renderer (SwiftShader, WARP, …): WebGPU works, far too slowly for a large model. */
+  fallbackAdapter: boolean;
   /** The adapter has `shader-f16` (needed by q4f16 builds and by wllama's WebGPU shaders). */
   shaderF16: boolean;
   maxBufferSize: number;
@@ -12,6 +14,9 @@ export interface DeviceProfile {
 
 interface GpuAdapterLike {
   features: ReadonlySet<string>;
+  info?: { isFallbackAdapter?: boolean };
+  /** Older browsers said it on the adapter itself. */
+  isFallbackAdapter?: boolean;
   limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
 
@@ -26,6 +31,7 @@ export async function probeDevice(): Promise<DeviceProfile> {
   const adapter = await nav.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   return {
     webgpu: !!adapter,
+    fallbackAdapter: !!(adapter?.info?.isFallbackAdapter ?? adapter?.isFallbackAdapter),
     shaderF16: adapter?.features.has('shader-f16') ?? false,
     maxBufferSize: adapter?.limits.maxBufferSize ?? 0,
     maxStorageBufferBindingSize: adapter?.limits.maxStorageBufferBindingSize ?? 0,

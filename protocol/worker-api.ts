@@ -1,13 +1,6 @@
 // What the page's EngineClient may ask of the engine worker, over comlink. Callbacks are
 // passed as comlink proxies and travel on their own port.
-import type {
-  CachedModel,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  LoadProgress,
-  ModelRecord,
-  StorageEstimate,
-} from './types.js';
+import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgress, ModelRecord, StorageEstimate } from './types.js';
 
 export type Sink<T> = (value: T) => void;
 

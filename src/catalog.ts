@@ -58,8 +58,13 @@ export function findModel(id: string, pageModels: readonly ModelRecord[] = []): 
 export function resolveModel(id: string, pageModels: readonly ModelRecord[] = []): ModelRecord {
   const record = findModel(id, pageModels);
   if (!record) {
-    const known = knownModels(pageModels).map((m) => m.id).join(', ');
-    throw new LlamaChatError('bad-input', `model="${id}" is not a known model. Known models: ${known}. Add others through the models property.`);
+    const known = knownModels(pageModels)
+      .map((m) => m.id)
+      .join(', ');
+    throw new LlamaChatError(
+      'bad-input',
+      `model="${id}" is not a known model. Known models: ${known}. Add others through the models property.`,
+    );
   }
   return record;
 }

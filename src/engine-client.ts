@@ -1,12 +1,12 @@
 // The main thread's handle on the engine worker: an OpenAI-shaped API over comlink.
 import { proxy, wrap, type Remote } from 'comlink';
-import workerUrl from '../worker/index.ts?worker&url';
 import { installErrorTransfer } from '../protocol/error-transfer.js';
 import type { WorkerApi } from '../protocol/worker-api.js';
 import { AsyncQueue } from './async-queue.js';
 import { findModel, knownModels } from './catalog.js';
 import { pickModel } from './model-choice.js';
 import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
+import { withAbsoluteUrls } from './model-urls.js';
 import { spawnWorker } from './spawn-worker.js';
 import type {
   CachedModel,
@@ -77,19 +77,28 @@ export class EngineClient {
   constructor(private readonly models: readonly ModelRecord[] = []) {}
 
   readonly cache: ModelCache = {
-    list: () => this.call((api) => api.listCache(knownModels(this.models))),
-    delete: (id) => this.call((api) => api.deleteFromCache(findModel(id, this.models) ?? id)),
+    list: () => this.call((api) => api.listCache(knownModels(this.models).map((m) => withAbsoluteUrls(m)))),
+    delete: (id) => {
+      const record = findModel(id, this.models);
+      return this.call((api) => api.deleteFromCache(record ? withAbsoluteUrls(record) : id));
+    },
     estimate: () => this.call((api) => api.estimate()),
   };
 
-  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
-    return this.call((api) => api.load(record, proxy(onProgress)));
+  async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
+    const resolved = withAbsoluteUrls(record);
+    return this.call((api) => api.load(resolved, proxy(onProgress)));
   }
 
   /** Streams the answer to `request`; leaving the loop early interrupts the answer. */
   stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk> {
     const queue = new AsyncQueue<ChatCompletionChunk>(() => void this.interrupt());
-    this.call((api) => api.chat(request, proxy((chunk: ChatCompletionChunk) => queue.push(chunk)))).then(
+    this.call((api) =>
+      api.chat(
+        request,
+        proxy((chunk: ChatCompletionChunk) => queue.push(chunk)),
+      ),
+    ).then(
       () => queue.end(),
       (error: unknown) => queue.fail(error),
     );
@@ -160,14 +169,26 @@ export class EngineClient {
 
   private start(): { remote: Remote<WorkerApi>; died: Promise<never> } {
     if (!this.worker || !this.remote || !this.died) {
-      const worker = spawnWorker(workerUrl);
+      const worker = spawnWorker();
       this.worker = worker;
       this.remote = wrap<WorkerApi>(worker);
+      let answered = false; // a worker that never said a word did not start at all
+      worker.addEventListener('message', () => (answered = true), { once: true });
       this.died = new Promise<never>((_, reject) => {
         this.kill = reject;
         worker.addEventListener('error', (event) => {
           event.preventDefault();
-          reject(new LlamaChatError('worker-crashed', `The chat engine stopped unexpectedly${event.message ? ` (${event.message})` : ''}. Try again; it will restart.`));
+          reject(
+            answered
+              ? new LlamaChatError(
+                  'worker-crashed',
+                  `The chat engine stopped unexpectedly${event.message ? ` (${event.message})` : ''}. Try again; it will restart.`,
+                )
+              : new LlamaChatError(
+                  'worker-crashed',
+                  `The chat engine could not start: its script (llama-chat-worker.js, beside llama-chat.js) did not load. Serve every file of dist/ together, and on a page with a Content Security Policy allow that origin in worker-src and script-src.`,
+                ),
+          );
           if (this.worker === worker) this.terminate();
         });
       });

@@ -10,4 +10,5 @@ export { BUILT_IN_MODELS, DEFAULT_MODEL_ID } from './catalog.js';
 export { LlamaChatError } from '../protocol/errors.js';
 export type { ErrorCode } from '../protocol/errors.js';
 export type { SessionEvents as LlamaChatEvents } from './chat-session.js';
+export type { LlamaChatEventMap } from './events.js';
 export type * from '../protocol/types.js';

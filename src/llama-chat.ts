@@ -2,27 +2,19 @@
 // ChatSession beside it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatSession, type SessionEvents, type SessionServices, type SessionSettings, type ViewMessage } from './chat-session.js';
-import { EngineClient } from './engine-client.js';
-import { formatBytes } from './format.js';
+import { ChatSession, type SessionEvents, type SessionSettings } from './chat-session.js';
+import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
+import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
+import { errorAction, type ErrorActionContext } from './error-actions.js';
 import { styles } from './llama-chat.styles.js';
 import { MarkdownCache } from './markdown.js';
 import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
-import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
-import { pickModel } from './model-choice.js';
-
-/** The real engine, device and storage behind every element. */
-const services: SessionServices = {
-  createClient: (models) => new EngineClient(models),
-  pickModel,
-  history: { load: loadHistory, save: saveHistory, delete: deleteHistory },
-};
-
-/** A number attribute; absent or not a number → undefined (the engine default). */
-const optionalNumber = {
-  fromAttribute: (value: string | null) => (value === null || value.trim() === '' ? undefined : Number(value)),
-};
+import { modelsAttribute, optionalNumber } from './attribute-converters.js';
+import { browserServices } from './browser-services.js';
+import { alternativeModel, DownloadSizes } from './model-offers.js';
+import { deleteOtherModels } from './storage-actions.js';
+import { modelsSetting } from './models-attribute.js';
 
 /**
  * A private chat with a language model that runs in the visitor's browser.
@@ -71,7 +63,7 @@ export class LlamaChat extends LitElement {
   static override styles = styles;
   static override properties = {
     model: { type: String },
-    models: { attribute: false },
+    models: { converter: modelsAttribute },
     systemPrompt: { type: String, attribute: 'system-prompt' },
     temperature: { converter: optionalNumber },
     maxTokens: { converter: optionalNumber, attribute: 'max-tokens' },
@@ -83,7 +75,7 @@ export class LlamaChat extends LitElement {
 
   /** Model id: from the built-in catalog or from `models`. */
   declare model: string;
-  /** Extra model records the `model` attribute may name. */
+  /** Extra model records the `model` attribute may name; as an attribute, a JSON list of them. */
   declare models: ModelRecord[];
   /** System message for every conversation. */
   declare systemPrompt: string;
@@ -103,26 +95,30 @@ export class LlamaChat extends LitElement {
   private announcement = '';
 
   private readonly markdown = new MarkdownCache();
+  private readonly sizes = new DownloadSizes();
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private frame = 0;
 
-  private readonly session = new ChatSession({
-    settings: (): SessionSettings => ({
-      model: this.model,
-      models: this.models,
-      systemPrompt: this.systemPrompt,
-      temperature: this.temperature,
-      maxTokens: this.maxTokens,
-      historyKey: this.historyKey || undefined,
-      attribute: (name) => this.getAttribute(name),
-    }),
-    onChange: () => this.queueRender(),
-    settled: () => this.updateComplete,
-    emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
-      if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
-      this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  private readonly session = new ChatSession(
+    {
+      settings: (): SessionSettings => ({
+        model: this.model,
+        ...modelsSetting(this.models),
+        systemPrompt: this.systemPrompt,
+        temperature: this.temperature,
+        maxTokens: this.maxTokens,
+        historyKey: this.historyKey || undefined,
+        attribute: (name) => this.getAttribute(name),
+      }),
+      onChange: () => this.queueRender(),
+      settled: () => this.updateComplete,
+      emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
+        if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
+        this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+      },
     },
-  }, services);
+    browserServices,
+  );
 
   constructor() {
     super();
@@ -167,25 +163,30 @@ export class LlamaChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated && this.autoload) this.session.load().catch(() => {});
+    if (this.hasUpdated) this.requestUpdate(); // back on the page: willUpdate starts what autoload asks
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.session.unload();
+    // Moving the element (removed and added back in one task) is not leaving: decide after it.
+    setTimeout(() => {
+      if (!this.isConnected) this.session.unload();
+    });
   }
 
   // Before rendering, so the state these set shows in this update rather than a second one.
   protected override willUpdate(changed: PropertyValues<this>): void {
     const modelChanged = changed.has('model') && changed.get('model') !== undefined;
-    if (modelChanged || changed.has('models')) this.session.unload();
+    // A new model or list makes earlier failures moot (an unknown id may be known now).
+    if (modelChanged || changed.has('models')) this.session.unload({ forgetError: true });
     if (changed.has('historyKey')) void this.session.restore();
-    if (this.session.status !== 'idle') return;
+    // Off the page nothing starts: a removed element frees its worker and stays idle.
+    if (this.session.status !== 'idle' || !this.isConnected) return;
     // Failures are shown in the view and reported through events.
     if (this.autoload) this.session.load().catch(() => {});
-    else this.session.prepare().then(() => this.session.describeDownload(), () => {});
+    else this.session.prepare().then(() => this.sizes.describe(this.session.record(), () => this.requestUpdate()), () => {}); // prettier-ignore
   }
 
   /** While an answer streams, at most one render per frame; anything else renders at once. */
@@ -213,50 +214,34 @@ export class LlamaChat extends LitElement {
   }
 
   protected override render() {
-    const { status } = this.session;
+    const { status, messages, error } = this.session;
     const record = this.session.record();
     const busy = status === 'downloading' || status === 'loading';
     const generating = status === 'generating';
+    const consent = () => consentView(record, this.sizes.shown?.bytes, () => this.onConsent());
     return html`
       <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
           <span class="title">${record?.label ?? (this.model || 'Choosing a model…')}</span>
-          <span part="status" class="status" data-status=${status}>
-            ${generating ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
-            ${statusText(status)}
-          </span>
+          ${statusView(status)}
         </header>
-        <div
-          part="messages"
-          class="messages"
-          role="region"
-          aria-label="Conversation"
-          aria-busy=${generating ? 'true' : 'false'}
-          tabindex="0"
-          @click=${this.onMessagesClick}
-        >
-          ${this.session.messages.length === 0 ? this.renderEmpty(status) : nothing}
-          ${repeat(this.session.messages, (_, i) => i, (m) => this.renderMessage(m))}
+        <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
+          ${messages.length > 0 ? nothing : this.waitingForConsent ? consent() : status === 'ready' ? emptyView : nothing}
+          ${repeat(
+            messages,
+            (_, i) => i,
+            (m) => messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+          )}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
-        ${status === 'idle' && !this.autoload && this.session.messages.length > 0 ? this.renderConsent(record) : nothing}
-        ${busy ? this.renderProgress() : nothing}
-        ${this.session.error ? this.renderError() : nothing}
+        ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
+        ${busy ? progressView(this.session.progress) : nothing}
+        ${error ? errorView(error, errorAction(error.code, this.actions)) : nothing}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
-          <textarea
-            part="input"
-            aria-label="Message"
-            aria-keyshortcuts="Enter Shift+Enter Escape"
-            rows="1"
-            placeholder=${this.placeholder}
-            @keydown=${this.onKeyDown}
-            @input=${this.onInput}
-          ></textarea>
-          ${generating
-            ? html`<button part="stop-button" class="stop" type="button" aria-label="Stop the answer" @click=${() => this.stop()}>Stop</button>`
-            : html`<button part="send-button" type="submit" ?disabled=${busy || this.waitingForConsent}>Send</button>`}
+          <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
+          ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
         </form>
       </section>
     `;
@@ -267,89 +252,29 @@ export class LlamaChat extends LitElement {
     return this.session.status === 'idle' && !this.autoload;
   }
 
-  /** An empty conversation: the consent step in its middle, or a line saying what to do. */
-  private renderEmpty(status: ChatStatus) {
-    if (status === 'idle' && !this.autoload) return this.renderConsent(this.session.record());
-    if (status !== 'ready') return nothing;
-    return html`<p class="empty">Ask anything. The answer is written on this device.</p>`;
-  }
-
-  private renderMessage(message: ViewMessage) {
-    const who = message.role === 'user' ? 'You' : 'Assistant';
-    const writing = message.role === 'assistant' && this.session.status === 'generating' && message === this.session.messages.at(-1);
-    return html`<div part="message ${message.role}-message" class="message ${message.role}">
-      <span class="visually-hidden">${who}:</span>
-      <div class="content">${message.role === 'assistant' ? this.markdown.render(message, message.content, writing) : message.content}</div>
-      ${writing && !message.content ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>` : nothing}
-      ${message.failed
-        ? html`<div class="note" data-code=${message.failed}>Cut off by an error</div>`
-        : message.stopped ? html`<div class="note">Stopped</div>` : nothing}
-    </div>`;
-  }
-
-  private renderConsent(record: ModelRecord | undefined) {
-    if (!record) return nothing; // still choosing the model for this device
-    const bytes = this.session.downloadSize?.bytes;
-    return html`<div part="consent" class="consent">
-      <div class="consent-text">
-        <strong>${record.label ?? record.id}</strong>
-        <span class="size">${bytes ? `${formatBytes(bytes)} download, kept on this device for next time` : 'Downloaded once, kept on this device'}</span>
-        <span>It runs in your browser: nothing you type leaves this device.</span>
-      </div>
-      <button part="load-button" type="button" @click=${this.onConsent}>Download and start</button>
-    </div>`;
-  }
-
   private onConsent(): void {
     // The user agreed to a large download: ask the browser not to evict it under pressure.
     void navigator.storage?.persist?.().catch(() => false);
     this.session.load().catch(() => {});
   }
 
-  private renderProgress() {
-    const progress = this.session.progress;
-    return html`<div part="progress" class="progress">
-      <progress
-        aria-label="Model loading progress"
-        aria-valuetext=${progress?.text ?? 'Starting'}
-        max="1"
-        .value=${progress?.fraction ?? 0}
-        ?indeterminate=${progress?.fraction === undefined}
-      ></progress>
-      <!-- Not a live region: it changes with every chunk; the bar carries the same words. -->
-      <div class="progress-text">${progress?.text ?? 'Starting…'}</div>
-    </div>`;
-  }
-
-  private renderError() {
-    const error = this.session.error!;
-    const action = this.errorAction(error.code);
-    return html`<div part="error" class="error" role="alert" data-code=${error.code}>
-      <span>${error.message}</span>
-      ${action ? html`<button part="error-action" type="button" @click=${action.run}>${action.label}</button>` : nothing}
-    </div>`;
-  }
-
-  /** What a person can do about an error, as one button. */
-  private errorAction(code: string): { label: string; run: () => void } | undefined {
-    const ignore = () => {};
-    if (code === 'context-overflow') return { label: 'Clear conversation', run: () => void this.clear() };
-    if (this.session.status !== 'error') return undefined; // the model still answers: nothing to retry
-    if (code === 'quota-exceeded') {
-      return { label: 'Free space and retry', run: () => this.session.freeSpaceAndRetry().catch(ignore) };
-    }
-    const other = code === 'webgpu-unavailable' || code === 'insufficient-memory' ? this.session.alternative() : undefined;
-    if (other) {
-      return {
-        label: `Use ${other.label ?? other.id} instead`,
-        run: () => {
-          this.model = other.id;
-          this.updateComplete.then(() => this.session.load()).catch(ignore);
-        },
-      };
-    }
-    const label = code === 'device-lost' ? 'Reload the model' : 'Try again';
-    return { label, run: () => this.session.load().catch(ignore) };
+  /** What the error panel's button may do. */
+  private get actions(): ErrorActionContext {
+    return {
+      status: this.session.status,
+      clear: () => this.clear(),
+      load: () => this.session.load(),
+      freeSpaceAndRetry: async () => {
+        await deleteOtherModels(browserServices.createClient(this.session.models()), this.session.record()?.id);
+        await this.session.load();
+      },
+      alternative: () => alternativeModel(this.session.record(), this.session.models()),
+      useModel: async (id) => {
+        this.model = id;
+        await this.updateComplete;
+        await this.session.load();
+      },
+    };
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -358,73 +283,14 @@ export class LlamaChat extends LitElement {
     const text = input.value;
     if (!text.trim() || this.session.status === 'generating' || this.waitingForConsent) return;
     input.value = '';
-    this.fitInput(input);
+    fitInput(input);
     this.send(text).catch((error: unknown) => {
       // Shown in the view and reported through events; a message that was refused outright
       // (too long for the model, no model) goes back into the input rather than being lost.
       if (this.session.isRefusal(error) && !input.value) {
         input.value = text;
-        this.fitInput(input);
+        fitInput(input);
       }
     });
-  }
-
-  private onKeyDown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      (event.target as HTMLTextAreaElement).form?.requestSubmit();
-    } else if (event.key === 'Escape' && this.session.status === 'generating') {
-      event.preventDefault();
-      void this.stop();
-    }
-  }
-
-  private onInput(event: Event): void {
-    this.fitInput(event.target as HTMLTextAreaElement);
-  }
-
-  /** The input grows with its text up to a few lines (CSS caps it), then scrolls. */
-  private fitInput(input: HTMLTextAreaElement): void {
-    input.style.height = 'auto';
-    input.style.height = `${input.scrollHeight}px`;
-  }
-
-  private onMessagesClick(event: Event): void {
-    const button = (event.target as Element).closest?.('button.copy');
-    const code = button?.parentElement?.querySelector('pre')?.textContent;
-    if (!button || code === undefined || code === null) return;
-    navigator.clipboard.writeText(code).then(
-      () => flash(button, 'Copied'),
-      () => flash(button, 'Copy failed'),
-    );
-  }
-}
-
-function flash(button: Element, text: string): void {
-  button.textContent = text;
-  setTimeout(() => (button.textContent = 'Copy'), 1500);
-}
-
-function statusText(status: ChatStatus): string {
-  switch (status) {
-    case 'idle': return 'Not loaded';
-    case 'downloading': return 'Downloading';
-    case 'loading': return 'Loading';
-    case 'ready': return 'Ready';
-    case 'generating': return 'Answering…';
-    case 'error': return 'Error';
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'llama-chat': LlamaChat;
-  }
-  interface HTMLElementEventMap {
-    'llama-chat-progress': CustomEvent<SessionEvents['llama-chat-progress']>;
-    'llama-chat-ready': CustomEvent<SessionEvents['llama-chat-ready']>;
-    'llama-chat-token': CustomEvent<SessionEvents['llama-chat-token']>;
-    'llama-chat-message': CustomEvent<SessionEvents['llama-chat-message']>;
-    'llama-chat-error': CustomEvent<SessionEvents['llama-chat-error']>;
   }
 }

@@ -27,11 +27,20 @@ function builtIn(id: string): ModelRecord {
 export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelChoice {
   if (pinned) {
     assertFits(pinned, device);
+    if (device.fallbackAdapter && engineTraits(pinned.engine).needsWebGPU) {
+      return {
+        record: pinned,
+        notice: `This device's GPU is a software renderer: ${pinned.label ?? pinned.id} will answer very slowly here.`,
+      };
+    }
     return { record: pinned };
   }
   const cpu = (notice: string): ModelChoice => ({ record: builtIn(CPU_FALLBACK_MODEL_ID), notice });
   if (!device.webgpu) return cpu('This device has no WebGPU; using a smaller model on the CPU.');
-  if (device.maxBufferSize < MIN_BUFFER_BYTES) return cpu("This device's GPU is too small for Llama 3.1 8B; using a smaller model on the CPU.");
+  if (device.fallbackAdapter)
+    return cpu("This device's GPU is a software renderer, too slow for Llama 3.1 8B; using a smaller model on the CPU.");
+  if (device.maxBufferSize < MIN_BUFFER_BYTES)
+    return cpu("This device's GPU is too small for Llama 3.1 8B; using a smaller model on the CPU.");
 
   const memory = device.deviceMemoryGB ?? UNKNOWN_MEMORY_GB;
   if (memory < 4) return cpu('This device has too little memory for Llama 3.1 8B; using a smaller model on the CPU.');

@@ -9,7 +9,7 @@ export async function downloadSize(record: ModelRecord): Promise<number | undefi
   if (record.sizeBytes !== undefined) return record.sizeBytes;
   if (!engineTraits(record.engine).singleFile) return undefined;
   try {
-    const response = await fetch(record.url, { method: 'HEAD' });
+    const response = await fetch(record.url, { method: 'HEAD', credentials: 'omit', referrerPolicy: 'no-referrer' });
     const bytes = Number(response.headers.get('Content-Length'));
     return response.ok && bytes > 0 ? bytes : undefined;
   } catch {
@@ -29,5 +29,24 @@ export function alternativeModel(current: ModelRecord | undefined, pageModels: r
   }
   const size = current?.sizeBytes;
   if (size === undefined) return undefined;
-  return others.filter((m): m is ModelRecord & { sizeBytes: number } => m.sizeBytes !== undefined && m.sizeBytes < size).sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+  return others
+    .filter((m): m is ModelRecord & { sizeBytes: number } => m.sizeBytes !== undefined && m.sizeBytes < size)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+}
+
+/** The consent step's download size of the model shown, found once per model. */
+export class DownloadSizes {
+  shown: { model: string; bytes: number | undefined } | undefined;
+
+  /** Looks up `record`'s size (at most once per model) and calls `onChange` when it is known. */
+  describe(record: ModelRecord | undefined, onChange: () => void): void {
+    if (!record || this.shown?.model === record.id) return;
+    this.shown = { model: record.id, bytes: record.sizeBytes };
+    onChange();
+    void downloadSize(record).then((bytes) => {
+      if (bytes === undefined || this.shown?.model !== record.id) return;
+      this.shown = { model: record.id, bytes };
+      onChange();
+    });
+  }
 }

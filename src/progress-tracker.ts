@@ -30,11 +30,7 @@ export class ProgressTracker {
     const fraction = progress.total > 0 ? Math.min(1, progress.loaded / progress.total) : undefined;
     if (progress.phase !== 'download') return { fraction, text: progress.text };
 
-    const parts = [
-      progress.total > 0
-        ? `${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}`
-        : formatBytes(progress.loaded),
-    ];
+    const parts = [progress.total > 0 ? `${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}` : formatBytes(progress.loaded)];
     const seconds = (now - this.startedAt) / 1000;
     const bytesPerSecond = seconds > 0.5 ? (progress.loaded - this.startLoaded) / seconds : 0;
     if (bytesPerSecond > 0) {

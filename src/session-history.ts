@@ -28,7 +28,9 @@ export class SessionHistory {
   }
 
   private write(operation: () => Promise<void>): Promise<void> {
-    this.writes = this.writes.then(operation).catch((error: unknown) => console.warn('llama-chat: the conversation could not be kept', error));
+    this.writes = this.writes
+      .then(operation)
+      .catch((error: unknown) => console.warn('llama-chat: the conversation could not be kept', error));
     return this.writes;
   }
 }

@@ -1,7 +1,15 @@
 // What ChatSession needs from the outside, as interfaces: the element implements SessionHost,
 // and SessionServices is injected so the session runs in a unit test with a fake engine.
 import type { ErrorCode } from '../protocol/errors.js';
-import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, CompletionUsage, LoadProgress, ModelRecord } from '../protocol/types.js';
+import type {
+  CachedModel,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  CompletionUsage,
+  LoadProgress,
+  ModelRecord,
+} from '../protocol/types.js';
 import type { StoredMessage } from './history-store.js';
 import type { ModelChoice } from './model-choice.js';
 import type { AttributeReader } from './settings-check.js';
@@ -9,6 +17,8 @@ import type { AttributeReader } from './settings-check.js';
 export interface SessionSettings {
   model: string;
   models: readonly ModelRecord[];
+  /** Why the page's `models` cannot be used (not JSON, not records); the session reports it. */
+  modelsProblem?: string | undefined;
   systemPrompt: string;
   temperature: number | undefined;
   maxTokens: number | undefined;

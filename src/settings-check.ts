@@ -11,8 +11,18 @@ export interface SamplingSettings {
 export type AttributeReader = (name: string) => string | null;
 
 const RULES = [
-  { key: 'temperature', attribute: 'temperature', valid: (v: number) => Number.isFinite(v) && v >= 0 && v <= 2, expect: 'a number from 0 to 2' },
-  { key: 'maxTokens', attribute: 'max-tokens', valid: (v: number) => Number.isInteger(v) && v >= 1, expect: 'a whole number of at least 1' },
+  {
+    key: 'temperature',
+    attribute: 'temperature',
+    valid: (v: number) => Number.isFinite(v) && v >= 0 && v <= 2,
+    expect: 'a number from 0 to 2',
+  },
+  {
+    key: 'maxTokens',
+    attribute: 'max-tokens',
+    valid: (v: number) => Number.isInteger(v) && v >= 1,
+    expect: 'a whole number of at least 1',
+  },
 ] as const;
 
 /** The first invalid setting as a `bad-input` error, or undefined when all are usable. */
@@ -21,7 +31,10 @@ export function checkSampling(settings: SamplingSettings, attribute: AttributeRe
     const value = settings[rule.key];
     if (value === undefined || rule.valid(value)) continue;
     const written = attribute(rule.attribute) ?? String(value);
-    return new LlamaChatError('bad-input', `${rule.attribute}="${written}" is not valid: use ${rule.expect}, or leave it out for the model's default.`);
+    return new LlamaChatError(
+      'bad-input',
+      `${rule.attribute}="${written}" is not valid: use ${rule.expect}, or leave it out for the model's default.`,
+    );
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
-// `npm test`: builds the library, runs the unit tests (Node) and the end-to-end tests
-// (Playwright in Chromium), then prints one line with the totals of both suites.
+// `npm test`: builds the library, checks the house rules (npm run lint: Prettier, ESLint,
+// types of the tests, lit-analyzer; one check), runs the unit tests (Node) and the end-to-end
+// tests (Playwright in Chromium), then prints one line with the totals of all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
@@ -15,7 +16,7 @@ function ensureChromium() {
   if (process.env.CHROMIUM_PATH || existsSync('/usr/bin/chromium')) return true;
   const isRoot = process.getuid?.() === 0;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
-    console.log('Installing Debian\'s chromium for the end-to-end tests…');
+    console.log("Installing Debian's chromium for the end-to-end tests…");
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
     if (existsSync('/usr/bin/chromium')) return true;
@@ -31,9 +32,26 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
   console.error('The build failed.');
   failed += 1;
 } else {
-  const unitTests = readdirSync('test/unit').filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
-  run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', '--test-reporter-destination=test-results/unit.tap', ...unitTests]);
+  if (run('node', ['scripts/package-sizes.mjs', '--check']) === 0) passed += 1;
+  else failed += 1; // the README quotes sizes the build no longer has
+  if (run('npm', ['run', '--silent', 'lint']) === 0) passed += 1;
+  else {
+    console.error('The house rules failed: `npm run lint` says where (`npm run format` fixes the layout).');
+    failed += 1;
+  }
+  const unitTests = readdirSync('test/unit')
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `test/unit/${f}`);
+  run('node', [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    '--test-reporter-destination=test-results/unit.tap',
+    ...unitTests,
+  ]);
   const tap = existsSync('test-results/unit.tap') ? readFileSync('test-results/unit.tap', 'utf8') : '';
   const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(tap)?.[1] ?? 0);
   if (count('tests') === 0) failed += 1; // a suite that ran nothing is broken

@@ -94,7 +94,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
   // A worker script carries its own policy: send it to the files the strict page loads, too.
   const referrer = req.headers.referer ? new URL(req.headers.referer) : undefined;
-  const strictPage = url.pathname === CSP_PAGE ? url : url.pathname.startsWith('/dist/') && referrer?.pathname === CSP_PAGE ? referrer : undefined;
+  const strictPage =
+    url.pathname === CSP_PAGE ? url : url.pathname.startsWith('/dist/') && referrer?.pathname === CSP_PAGE ? referrer : undefined;
   if (strictPage) res.setHeader('Content-Security-Policy', WEAKENED_CSP[strictPage.searchParams.get('csp') ?? ''] ?? STRICT_CSP);
 
   if (extname(file) === '.html') {

@@ -1,6 +1,7 @@
 // The worker's one object: loads a model through its engine's adapter, answers, and manages
 // what the engines store. worker/index.ts exposes it to the page with comlink.
 import { releaseProxy, type Remote } from 'comlink';
+import { LlamaChatError } from '../protocol/errors.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import type { CachedModel, ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
@@ -26,6 +27,17 @@ async function withSink<T, R>(callback: Sink<T>, use: (sink: Sink<T>) => Promise
   }
 }
 
+/** A chunk of the engine's own code that did not load (dist/ served incompletely, a CDN hiccup). */
+function codeLoadFailure(error: unknown): LlamaChatError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (!(error instanceof TypeError) || !/dynamically imported module|importing a module script failed/i.test(message)) return undefined;
+  const file = /https?:\/\/\S+/.exec(message)?.[0];
+  return new LlamaChatError(
+    'network',
+    `Part of the chat engine's code${file ? ` (${file})` : ''} could not be loaded. Check the connection and try again; if you host dist/ yourself, serve all of its files.`,
+  );
+}
+
 export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
   let loaded: LoadedModel | undefined;
 
@@ -33,8 +45,12 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
     async load(record, onProgress) {
       await loaded?.unload();
       loaded = undefined;
-      const adapter = await registry.adapter(record.engine);
-      loaded = await withSink(onProgress, (sink) => adapter.load(record, sink));
+      try {
+        const adapter = await registry.adapter(record.engine);
+        loaded = await withSink(onProgress, (sink) => adapter.load(record, sink));
+      } catch (error) {
+        throw codeLoadFailure(error) ?? error;
+      }
     },
 
     async chat(request, onChunk) {

@@ -4,5 +4,6 @@ import { loadWithEngine } from './load.js';
 import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
 import { prepareTokenPath, runStream } from './token-path.js';
 
-window.bench = { prepareTokenPath, runStream, elementTimeToReady, workerStartup, directTimeToReady, loadWithEngine };
+const bench: BenchApi = { prepareTokenPath, runStream, elementTimeToReady, workerStartup, directTimeToReady, loadWithEngine };
+window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

@@ -8,7 +8,14 @@ import { readManifest } from './store-helpers.js';
 
 /** send() and how it ended: 'ok: <reply>' or the error code. */
 function trySend(page: Page, text: string): Promise<string> {
-  return page.evaluate((text) => window.chat.send(text).then((r) => `ok: ${r}`, (e: { code?: string }) => e.code ?? String(e)), text);
+  return page.evaluate(
+    (text) =>
+      window.chat.send(text).then(
+        (r) => `ok: ${r}`,
+        (e: { code?: string }) => e.code ?? String(e),
+      ),
+    text,
+  );
 }
 
 test('empty and whitespace-only messages are ignored, through the API and the view', async ({ page }, testInfo) => {
@@ -86,9 +93,14 @@ test('invalid attribute values are bad-input naming the attribute and the value'
     window.chat.setAttribute('model', 'no-such-model');
     return window.chat.updateComplete;
   });
-  expect(await page.evaluate(() => window.chat.load().then(() => 'ok', (e: { code: string; message: string }) => `${e.code} ${e.message}`))).toMatch(
-    /^bad-input model="no-such-model" is not a known model/,
-  );
+  expect(
+    await page.evaluate(() =>
+      window.chat.load().then(
+        () => 'ok',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      ),
+    ),
+  ).toMatch(/^bad-input model="no-such-model" is not a known model/);
   expect(requests).toHaveLength(0);
   recordFigures(testInfo, { badInputs: BAD_ATTRIBUTES.length + 1 });
 });
@@ -103,7 +115,10 @@ test('corrupt, truncated and empty GGUF files fail with integrity, are not kept,
       window.chat.models = [{ id: 'broken', engine: 'wllama', url: `/models/${name}`, contextLength: 512 }];
       window.chat.setAttribute('model', 'broken');
       await window.chat.updateComplete; // a model change unloads in the next update
-      return window.chat.load().then(() => 'ok', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      return window.chat.load().then(
+        () => 'ok',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      );
     }, name);
     expect(outcome, name).toMatch(/^integrity broken could not be loaded: the file is (not a GGUF model|not a usable GGUF model)/);
     await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'integrity');

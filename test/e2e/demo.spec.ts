@@ -2,7 +2,8 @@
 // light and dark at 1280 and 360 px go to test-results/screenshots/ for a person to look at.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_ORIGIN } from '../server.js';
+import { spawn } from 'node:child_process';
+import { DEMO_ORIGIN, DEMO_PORT } from '../server.js';
 
 const chat = (page: Page) => page.locator('llama-chat');
 
@@ -58,3 +59,33 @@ for (const scheme of ['light', 'dark'] as const) {
     });
   }
 }
+
+test('the URL `npm start` prints opens the demo', async ({ page }) => {
+  const port = DEMO_PORT + 40;
+  // `npm start` as a newcomer runs it (its own arguments after --), with no browser to open.
+  const server = spawn('npm', ['start', '--', '--port', String(port), '--strictPort', '--open', 'false'], {
+    stdio: 'pipe',
+    detached: true,
+  });
+  try {
+    const printed = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      server.stdout?.on('data', (data: Buffer) => {
+        // Vite colours its banner; the URL is what follows "Local:".
+        output += String(data).replace(/\u001b\[[0-9;]*m/g, '');
+        const url = /Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
+        if (url) resolve(url);
+      });
+      server.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+    });
+    await page.goto(printed);
+    await expect(page.getByRole('combobox', { name: 'Model to run' })).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/demo/');
+  } finally {
+    try {
+      if (server.pid) process.kill(-server.pid); // npm and the vite it started
+    } catch {
+      // already gone
+    }
+  }
+});

@@ -1,20 +1,33 @@
 import { expect, test } from '@playwright/test';
 import { openPage } from './helpers.js';
 
-test('on WebGPU without shader-f16 (SwiftShader) the default is the q4f32_1 build, shown before any download', async ({ page }) => {
+test('on a software WebGPU adapter (SwiftShader) the default is the CPU model, announced, shown before any download', async ({ page }) => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await openPage(page);
   const device = await page.evaluate(async () => {
     const adapter = await navigator.gpu?.requestAdapter();
-    return { adapter: !!adapter, f16: adapter?.features.has('shader-f16') ?? false };
+    return { adapter: !!adapter, fallback: adapter?.info.isFallbackAdapter ?? false };
   });
-  expect(device).toEqual({ adapter: true, f16: false }); // the premise of this test
+  expect(device).toEqual({ adapter: true, fallback: true }); // the premise of this test
   await page.evaluate(() => document.body.append(document.createElement('llama-chat')));
   const chat = page.locator('llama-chat');
-  await expect(chat.locator('.consent')).toContainText('Llama 3.1 8B Instruct (q4f32_1)');
-  await expect(chat.locator('.consent')).toContainText('4.6 GB download');
-  await expect(chat.locator('header .title')).toHaveText('Llama 3.1 8B Instruct (q4f32_1)');
-  await expect(chat.locator('.notice')).toHaveCount(0);
+  await expect(chat.locator('.consent')).toContainText('Llama 3.2 1B Instruct (Q4_K_M, CPU)');
+  await expect(chat.locator('.consent')).toContainText('808 MB download');
+  await expect(chat.locator('header .title')).toHaveText('Llama 3.2 1B Instruct (Q4_K_M, CPU)');
+  await expect(chat.locator('.notice')).toContainText('software renderer');
   expect(requests.filter((u) => !u.includes('/dist/') && !u.includes('/pages/'))).toEqual([]);
+});
+
+test('a page that pins the 8B build on a software adapter gets it, with a notice that it will be slow', async ({ page }) => {
+  await openPage(page);
+  await page.evaluate(() => {
+    const chat = document.createElement('llama-chat');
+    chat.setAttribute('model', 'Llama-3.1-8B-Instruct-q4f32_1-MLC');
+    document.body.append(chat);
+  });
+  const chat = page.locator('llama-chat');
+  await expect(chat.locator('header .title')).toHaveText('Llama 3.1 8B Instruct (q4f32_1)');
+  await expect(chat.locator('.consent')).toContainText('4.6 GB download');
+  await expect(chat.locator('.notice')).toContainText('answer very slowly');
 });

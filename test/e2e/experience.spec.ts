@@ -67,18 +67,25 @@ test.describe('states and consent', () => {
   });
 
   test('a failed download shows the error with a way forward that works', async ({ page }) => {
+    const requests = modelRequestLog(page);
     await openPage(page);
     await addChat(page, { autoload: '' }, '?status=503');
     await expect(shadow(page, '[part="error"]')).toBeVisible();
     const retry = page.getByRole('button', { name: 'Try again' });
     await expect(retry).toBeVisible();
     expect(await page.evaluate(() => window.chat.status)).toBe('error');
-    // Point the record at a working URL and retry: the button recovers.
+    // The button tries again for real: a new request, and the error again while the server fails.
+    const before = requests.length;
+    await page.evaluate(() => (window.recorded = []));
+    await retry.click();
+    await expect.poll(async () => (await events(page, 'llama-chat-error')).length).toBe(1);
+    expect(requests.length).toBeGreaterThan(before);
+    // Point the record at a working URL: a new list makes the old failure moot, and the
+    // element (autoload) loads again by itself.
     await page.evaluate(() => {
       window.chat.models = [{ ...window.chat.models[0]!, url: window.chat.models[0]!.url.replace('?status=503', '') }];
       window.recorded = [];
     });
-    await page.getByRole('button', { name: 'Try again' }).click();
     await waitReady(page);
     await expect(shadow(page, '[part="error"]')).toHaveCount(0);
   });
@@ -239,7 +246,9 @@ test.describe('history', () => {
       const all = contents.flatMap((c) => [...c.querySelectorAll('*')]);
       return {
         tags: [...new Set(all.map((e) => e.tagName.toLowerCase()))].sort(),
-        handlers: all.flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith('on') || n === 'style' || n === 'src'),
+        handlers: all
+          .flatMap((e) => [...e.attributes].map((a) => a.name))
+          .filter((n) => n.startsWith('on') || n === 'style' || n === 'src'),
         hrefs: all.filter((e) => e.hasAttribute('href')).map((e) => e.getAttribute('href')),
         links: all.filter((e) => e.tagName === 'A').map((e) => `${e.getAttribute('target')} ${e.getAttribute('rel')}`),
         userTexts: [...root.querySelectorAll('.message.user .content')].map((e) => e.textContent),
@@ -282,7 +291,9 @@ test.describe('context window', () => {
     await expect(shadow(page, '[part="notice"]')).not.toHaveAttribute('role', 'alert');
   });
 
-  test('when the estimate falls short (text spelled letter by letter), the answer comes from the newest message instead of failing', async ({ page }) => {
+  test('when the estimate falls short (text spelled letter by letter), the answer comes from the newest message instead of failing', async ({
+    page,
+  }) => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '16' });
     await waitReady(page);
@@ -300,7 +311,12 @@ test.describe('context window', () => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '24' });
     await waitReady(page);
-    const error = await page.evaluate(() => window.chat.send('word '.repeat(2000)).then(() => undefined, (e: { code: string }) => e.code));
+    const error = await page.evaluate(() =>
+      window.chat.send('word '.repeat(2000)).then(
+        () => undefined,
+        (e: { code: string }) => e.code,
+      ),
+    );
     expect(error).toBe('context-overflow');
     await expect(page.getByRole('button', { name: 'Clear conversation' })).toBeVisible();
     // Typed into the view, the refused message stays in the input to be shortened.
@@ -318,8 +334,20 @@ test.describe('rendering and announcements', () => {
     await openPage(page);
     await addChat(page);
     const markdown = [
-      '# Title', '', '- one', '- two', '', '| a | b |', '|---|---|', '| 1 | 2 |', '',
-      '```js', 'const x = 1;', '```', '', 'See [docs](https://example.com/docs).',
+      '# Title',
+      '',
+      '- one',
+      '- two',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      '',
+      '```js',
+      'const x = 1;',
+      '```',
+      '',
+      'See [docs](https://example.com/docs).',
     ].join('\n');
     await page.evaluate(async (markdown) => {
       // Through the kept-history path: it renders exactly like a streamed answer.
@@ -328,7 +356,16 @@ test.describe('rendering and announcements', () => {
         open.onupgradeneeded = () => open.result.createObjectStore('conversations');
         open.onsuccess = () => {
           const tx = open.result.transaction('conversations', 'readwrite');
-          tx.objectStore('conversations').put({ version: 1, messages: [{ role: 'user', content: 'md' }, { role: 'assistant', content: markdown }] }, 'md');
+          tx.objectStore('conversations').put(
+            {
+              version: 1,
+              messages: [
+                { role: 'user', content: 'md' },
+                { role: 'assistant', content: markdown },
+              ],
+            },
+            'md',
+          );
           tx.oncomplete = () => resolve();
         };
       });
@@ -360,7 +397,11 @@ test.describe('rendering and announcements', () => {
       for (const node of first.querySelectorAll('*')) (node as Element & { marked?: boolean }).marked = true;
       const replaced: number[] = [];
       (window as unknown as { replaced: number[] }).replaced = replaced;
-      new MutationObserver((records) => replaced.push(records.length)).observe(first, { subtree: true, childList: true, characterData: true });
+      new MutationObserver((records) => replaced.push(records.length)).observe(first, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
     });
     await page.evaluate(() => window.chat.send('Second question'));
     const result = await page.evaluate(() => {
@@ -424,8 +465,7 @@ test.describe('rendering and announcements', () => {
 });
 
 test.describe('theming and layout', () => {
-  const background = (page: Page) =>
-    page.evaluate(() => getComputedStyle(window.chat.shadowRoot!.querySelector('.chat')!).backgroundColor);
+  const background = (page: Page) => page.evaluate(() => getComputedStyle(window.chat.shadowRoot!.querySelector('.chat')!).backgroundColor);
 
   test('light and dark follow prefers-color-scheme, theme="light|dark" overrides it, custom properties win', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'light' });

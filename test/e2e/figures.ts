@@ -29,6 +29,9 @@ export interface Figures {
 /** Call at the end of a test, after its assertions: only a passing test counts. */
 export function recordFigures(testInfo: TestInfo, figures: Figures): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
-  const name = testInfo.titlePath.join(' › ').replace(/[^a-z0-9]+/gi, '-').slice(0, 150);
+  const name = testInfo.titlePath
+    .join(' › ')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .slice(0, 150);
   writeFileSync(`${FIGURES_DIR}${name}.json`, JSON.stringify({ test: testInfo.titlePath.join(' › '), ...figures }, null, 2));
 }

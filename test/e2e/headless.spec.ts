@@ -2,7 +2,6 @@ import { expect, test } from '@playwright/test';
 import type { ChatCompletionChunk } from '../../protocol/types.js';
 import { tinyRecord } from './helpers.js';
 
-
 test('createEngine() streams OpenAI-shaped chunks with no element on the page', async ({ page }) => {
   await page.goto('/pages/headless.html');
   await page.waitForFunction(() => window.llamaChat !== undefined);

@@ -1,5 +1,5 @@
 // The custom-elements.json that `npm run build` writes, for editors and framework tooling.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
 interface Declaration {
@@ -16,18 +16,60 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
   expect(element).toBeDefined();
   const names = (list: Array<{ name: string }> | undefined) => (list ?? []).map((x) => x.name).sort();
   expect(names(element.attributes)).toEqual(
-    ['autoload', 'history-key', 'max-tokens', 'model', 'placeholder', 'system-prompt', 'temperature', 'theme'].sort(),
+    ['autoload', 'history-key', 'max-tokens', 'model', 'models', 'placeholder', 'system-prompt', 'temperature', 'theme'].sort(),
   );
   expect(names(element.events)).toEqual(
     ['llama-chat-error', 'llama-chat-message', 'llama-chat-progress', 'llama-chat-ready', 'llama-chat-token'].sort(),
   );
   // The parts and properties that were public before this manifest existed are all still there.
-  for (const part of ['container', 'header', 'messages', 'message', 'user-message', 'assistant-message', 'consent',
-    'progress', 'error', 'composer', 'input', 'send-button', 'stop-button', 'load-button']) {
+  for (const part of [
+    'container',
+    'header',
+    'messages',
+    'message',
+    'user-message',
+    'assistant-message',
+    'consent',
+    'progress',
+    'error',
+    'composer',
+    'input',
+    'send-button',
+    'stop-button',
+    'load-button',
+  ]) {
     expect(names(element.cssParts)).toContain(part);
   }
-  for (const property of ['background', 'color', 'muted-color', 'accent', 'on-accent', 'surface', 'border-color',
-    'danger', 'radius', 'spacing', 'font', 'height']) {
+  for (const property of [
+    'background',
+    'color',
+    'muted-color',
+    'accent',
+    'on-accent',
+    'surface',
+    'border-color',
+    'danger',
+    'radius',
+    'spacing',
+    'font',
+    'height',
+  ]) {
     expect(names(element.cssProperties)).toContain(`--llama-chat-${property}`);
+  }
+});
+
+test('every path in custom-elements.json names a file the package ships', () => {
+  const manifest = JSON.parse(readFileSync('dist/custom-elements.json', 'utf8')) as {
+    modules: Array<{ path: string; exports?: Array<{ declaration?: { module?: string } }> }>;
+  };
+  const shipped = (JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[] }).files;
+  const paths = manifest.modules.flatMap((m) => [m.path, ...(m.exports ?? []).flatMap((e) => e.declaration?.module ?? [])]);
+  expect(paths.length).toBeGreaterThan(0);
+  for (const path of paths) {
+    expect(existsSync(path), path).toBe(true);
+    expect(
+      shipped.some((root) => path === root || path.startsWith(`${root}/`)),
+      path,
+    ).toBe(true);
   }
 });

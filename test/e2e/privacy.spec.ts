@@ -43,7 +43,13 @@ function recordRequests(page: Page, phase: { now: string }): Promise<Seen[]> & {
 
 /** The forms a typed text could take on the wire: as is, URL-encoded, form-encoded, base64, UTF-8 bytes as latin1. */
 function wireForms(text: string): string[] {
-  const forms = [text, encodeURIComponent(text), encodeURIComponent(text).replaceAll('%20', '+'), Buffer.from(text).toString('base64'), Buffer.from(text).toString('latin1')];
+  const forms = [
+    text,
+    encodeURIComponent(text),
+    encodeURIComponent(text).replaceAll('%20', '+'),
+    Buffer.from(text).toString('base64'),
+    Buffer.from(text).toString('latin1'),
+  ];
   // Distinctive words on their own, too (a tokenised or split leak).
   const words = text.split(/\s+/).filter((w) => w.length >= 5);
   return [...new Set([...forms, ...words, ...words.map(encodeURIComponent)])];
@@ -57,7 +63,9 @@ async function typeAndWait(page: Page, text: string): Promise<void> {
   await page.waitForFunction((count) => window.chat.status === 'ready' && window.chat.messages.length === count + 2, count);
 }
 
-test('a full session (first load, answers, reload from cache, answers) sends nothing the user typed, and the cached visit makes no request beyond the page and library files', async ({ page }, testInfo) => {
+test('a full session (first load, answers, reload from cache, answers) sends nothing the user typed, and the cached visit makes no request beyond the page and library files', async ({
+  page,
+}, testInfo) => {
   const phase = { now: 'first visit: loading' };
   const log = recordRequests(page, phase);
   const sockets: string[] = [];
@@ -96,7 +104,9 @@ test('a full session (first load, answers, reload from cache, answers) sends not
   // 3. The cached visit asks only for the page and the library's own files: no model bytes.
   const origin = new URL(page.url()).origin;
   const allowed = (url: string) =>
-    url === `${origin}/pages/element.html` || (url.startsWith(`${origin}/dist/`) && /\.(js|wasm)$/.test(new URL(url).pathname)) || url.startsWith(`blob:${origin}/`);
+    url === `${origin}/pages/element.html` ||
+    (url.startsWith(`${origin}/dist/`) && /\.(js|wasm)$/.test(new URL(url).pathname)) ||
+    url.startsWith(`blob:${origin}/`);
   const second = seen.filter((r) => r.phase.startsWith('second'));
   expect(second.length).toBeGreaterThan(0);
   const extra = second.filter((r) => !allowed(r.url));
@@ -105,7 +115,11 @@ test('a full session (first load, answers, reload from cache, answers) sends not
   const first = seen.filter((r) => r.phase.startsWith('first'));
   expect(first.filter((r) => !allowed(r.url) && !r.url.startsWith(`${origin}/models/tiny.gguf`)).map((r) => r.url)).toEqual([]);
 
-  recordFigures(testInfo, { requestsObserved: seen.length, requestsCarryingUserText: carrying.length, cachedSessionExtraRequests: extra.length });
+  recordFigures(testInfo, {
+    requestsObserved: seen.length,
+    requestsCarryingUserText: carrying.length,
+    cachedSessionExtraRequests: extra.length,
+  });
 });
 
 test('the element works on a page with a strict Content Security Policy', async ({ page }) => {
@@ -130,24 +144,37 @@ test('the element works on a page with a strict Content Security Policy', async 
   expect(reply.length).toBeGreaterThan(0);
 
   // The policy really was in force, for the page and for the engine worker…
-  const workerScript = [...policies.keys()].find((path) => /^\/dist\/llama-chat-worker-.*\.js$/.test(path));
+  const workerScript = [...policies.keys()].find((path) => /^\/dist\/llama-chat-worker\.js$/.test(path));
   expect(workerScript && policies.get(workerScript)).toBe(STRICT_CSP);
   // …and styles applied (Lit's constructable stylesheets are allowed under style-src 'self').
   const hidden = await page.evaluate(() => getComputedStyle(window.chat.shadowRoot!.querySelector('.visually-hidden')!).position);
   expect(hidden).toBe('absolute');
   expect(violations).toEqual([]);
   // The policy bites: a request to another origin is refused and reported.
-  const blocked = await page.evaluate(() => fetch(`http://127.0.0.1:${location.port}/health`).then(() => 'fetched', () => 'blocked'));
+  const blocked = await page.evaluate(() =>
+    fetch(`http://127.0.0.1:${location.port}/health`).then(
+      () => 'fetched',
+      () => 'blocked',
+    ),
+  );
   expect(blocked).toBe('blocked');
   await expect.poll(() => violations.some((v) => v.includes('connect-src'))).toBe(true);
 });
 
-for (const [variant, missing] of [['no-wasm', "'wasm-unsafe-eval'"], ['no-blob-worker', 'worker-src blob:']] as const) {
+for (const [variant, missing] of [
+  ['no-wasm', "'wasm-unsafe-eval'"],
+  ['no-blob-worker', 'worker-src blob:'],
+] as const) {
   test(`a policy without ${missing} gets a clear bad-input error naming it, not a hang`, async ({ page }, testInfo) => {
     await openPage(page, `/pages/csp.html?csp=${variant}`);
     await addChat(page);
     const started = Date.now();
-    const outcome = await page.evaluate(() => window.chat.load().then(() => 'loaded', (e: { code: string; message: string }) => `${e.code} ${e.message}`));
+    const outcome = await page.evaluate(() =>
+      window.chat.load().then(
+        () => 'loaded',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      ),
+    );
     expect(outcome).toMatch(/^bad-input This page's Content Security Policy forbids/);
     expect(outcome).toContain(missing.replace('worker-src ', ''));
     expect(Date.now() - started).toBeLessThan(15_000);

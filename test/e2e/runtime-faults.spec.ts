@@ -20,8 +20,15 @@ test('a worker that crashes mid-answer: worker-crashed, partial answer kept and 
       if (tokens === 5) window.dispatchEvent(new Event('crash-now'));
     });
   });
-  const crashNow = page.evaluate(() => new Promise<void>((resolve) => window.addEventListener('crash-now', () => resolve(), { once: true })));
-  const answer = page.evaluate(() => window.chat.send('Tell me a long story').then(() => 'resolved', (e: { code?: string }) => e.code));
+  const crashNow = page.evaluate(
+    () => new Promise<void>((resolve) => window.addEventListener('crash-now', () => resolve(), { once: true })),
+  );
+  const answer = page.evaluate(() =>
+    window.chat.send('Tell me a long story').then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    ),
+  );
   await crashNow;
   await crashEngineWorker(page);
   expect(await answer).toBe('worker-crashed');
@@ -101,7 +108,12 @@ test('a GPU device lost mid-answer: device-lost, a reload action, and the engine
   const crashNow = page.evaluate(
     () => new Promise<void>((resolve) => window.chat.addEventListener('llama-chat-token', () => resolve(), { once: true })),
   );
-  const answer = page.evaluate(() => window.chat.send('Tell me a long story').then(() => 'answered', (e: { code?: string }) => e.code));
+  const answer = page.evaluate(() =>
+    window.chat.send('Tell me a long story').then(
+      () => 'answered',
+      (e: { code?: string }) => e.code,
+    ),
+  );
   await crashNow;
   await loseGpuDevice(page);
   expect(await answer).toBe('device-lost');

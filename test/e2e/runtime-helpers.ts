@@ -3,7 +3,7 @@ import type { Page, Worker } from '@playwright/test';
 
 /** The library's own engine worker (wllama starts further workers from blob: URLs). */
 export function engineWorkers(page: Page): Worker[] {
-  return page.workers().filter((w) => /\/dist\/llama-chat-worker-[^/]+\.js$/.test(w.url()));
+  return page.workers().filter((w) => /\/dist\/llama-chat-worker\.js$/.test(w.url()));
 }
 
 /**
@@ -53,7 +53,10 @@ export async function liveCounts(page: Page): Promise<LiveCounts> {
 
 /** wllama's own worker, which runs llama.cpp (started from a blob: URL by the engine worker). */
 export function llamaCppWorker(page: Page): Worker {
-  const worker = page.workers().filter((w) => w.url().startsWith('blob:')).at(-1);
+  const worker = page
+    .workers()
+    .filter((w) => w.url().startsWith('blob:'))
+    .at(-1);
   if (!worker) throw new Error('no llama.cpp worker');
   return worker;
 }
@@ -66,7 +69,10 @@ export function llamaCppWorker(page: Page): Worker {
  */
 export async function loseGpuDevice(page: Page): Promise<void> {
   await llamaCppWorker(page).evaluate(() => {
-    postMessage({ verb: 'console.error', args: ['ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'] });
+    postMessage({
+      verb: 'console.error',
+      args: ['ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'],
+    });
     postMessage({ verb: 'signal.abort', args: ['abort', 'Aborted()', '', null] });
   });
 }

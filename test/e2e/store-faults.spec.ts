@@ -2,7 +2,6 @@
 // too little space is refused up front, partial entries never claim to be complete, and two
 // tabs share one download.
 import { expect, test, type Request } from '@playwright/test';
-import type { ModelRecord } from '../../protocol/types.js';
 import { recordFigures } from './figures.js';
 import { addChat, addChatFor, events, modelRequestLog, openPage, TINY_ID, tinyRecord, waitReady } from './helpers.js';
 import { crashEngineWorker } from './runtime-helpers.js';
@@ -13,7 +12,12 @@ const gets = (log: Request[]) => log.filter((r) => r.method() === 'GET');
 
 /** load() and the error code it failed with, or 'ok'. */
 async function tryLoad(page: Parameters<typeof openPage>[0]): Promise<string> {
-  return page.evaluate(() => window.chat.load().then(() => 'ok', (e: { code?: string }) => e.code ?? String(e)));
+  return page.evaluate(() =>
+    window.chat.load().then(
+      () => 'ok',
+      (e: { code?: string }) => e.code ?? String(e),
+    ),
+  );
 }
 
 test('a download broken three times resumes with Range each time, refetching less than a chunk', async ({ page }, testInfo) => {
@@ -88,7 +92,7 @@ test('a damaged chunk in IndexedDB is found on load, fetched again alone, and th
   recordFigures(testInfo, { faultsSurvived: 1 });
 });
 
-test('a file that does not match the record\'s SHA-256 is refused with integrity and not kept', async ({ page }, testInfo) => {
+test("a file that does not match the record's SHA-256 is refused with integrity and not kept", async ({ page }, testInfo) => {
   await openPage(page);
   const record = { ...tinyRecord(new URL(page.url()).origin), sha256: '0'.repeat(64) };
   await addChatFor(page, record);
@@ -100,7 +104,9 @@ test('a file that does not match the record\'s SHA-256 is refused with integrity
   recordFigures(testInfo, { faultsSurvived: 1 });
 });
 
-test('too little storage fails with quota-exceeded naming the bytes needed and available, before any download', async ({ page }, testInfo) => {
+test('too little storage fails with quota-exceeded naming the bytes needed and available, before any download', async ({
+  page,
+}, testInfo) => {
   const requests = modelRequestLog(page);
   await openPage(page);
   const huge = 1e15;
@@ -125,7 +131,10 @@ test('two tabs loading the same model at once download it once and both work', a
   await Promise.all([openPage(first), openPage(second)]);
   // A slow download, so both tabs surely ask for the model while it is under way.
   const slow = '?stall=1500';
-  await Promise.all([addChat(first, { autoload: '', 'max-tokens': '8' }, slow), addChat(second, { autoload: '', 'max-tokens': '8' }, slow)]);
+  await Promise.all([
+    addChat(first, { autoload: '', 'max-tokens': '8' }, slow),
+    addChat(second, { autoload: '', 'max-tokens': '8' }, slow),
+  ]);
   await Promise.all([waitReady(first), waitReady(second)]);
   expect(gets(requests).map(requestedRange)).toEqual([{ start: 0, end: undefined }]);
   const replies = await Promise.all([first, second].map((p) => p.evaluate(() => window.chat.send('Which tab am I?'))));
@@ -135,7 +144,9 @@ test('two tabs loading the same model at once download it once and both work', a
   recordFigures(testInfo, { faultsSurvived: 1 });
 });
 
-test('a worker that crashes mid-download leaves an entry that is not complete, and the next load resumes it', async ({ page }, testInfo) => {
+test('a worker that crashes mid-download leaves an entry that is not complete, and the next load resumes it', async ({
+  page,
+}, testInfo) => {
   const DROP = 300_000; // the server stalls after these bytes: the crash lands mid-download
   const requests = modelRequestLog(page);
   await openPage(page);
@@ -146,7 +157,7 @@ test('a worker that crashes mid-download leaves an entry that is not complete, a
   expect(await loading).toBe('worker-crashed');
   const left = (await readManifest(page, TINY_ID))!;
   expect(left.complete).toBe(false);
-  expect((await page.evaluate(() => window.chat.status))).toBe('error');
+  expect(await page.evaluate(() => window.chat.status)).toBe('error');
 
   expect(await tryLoad(page)).toBe('network'); // the server drops this one too, after resuming
   const ranges = gets(requests).map(requestedRange);

@@ -19,24 +19,33 @@ export const TINY_BYTES = readFileSync(TINY_MODEL_FILE);
 export const TINY_SHA256 = createHash('sha256').update(TINY_BYTES).digest('hex');
 
 /** Runs one request against an object store of the page's IndexedDB. */
-async function inStore(page: Page, db: string, store: string, op: 'get' | 'put', key: string | [string, number], value?: number): Promise<unknown> {
+async function inStore(
+  page: Page,
+  db: string,
+  store: string,
+  op: 'get' | 'put',
+  key: string | [string, number],
+  value?: number,
+): Promise<unknown> {
   return page.evaluate(
-    ({ db, store, op, key, value }) =>
-      new Promise<unknown>(async (resolve, reject) => {
-        // Opening a database that does not exist yet would create it empty, without the
-        // store the library makes on first use: look, don't touch.
-        if (!(await indexedDB.databases()).some((d) => d.name === db)) return resolve(undefined);
+    async ({ db, store, op, key, value }) => {
+      // Opening a database that does not exist yet would create it empty, without the
+      // store the library makes on first use: look, don't touch.
+      if (!(await indexedDB.databases()).some((d) => d.name === db)) return undefined;
+      return new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open(db);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction(store, op === 'get' ? 'readonly' : 'readwrite');
           // A put writes a Blob of `value` bytes of garbage in place of a chunk.
-          const req = op === 'get' ? tx.objectStore(store).get(key) : tx.objectStore(store).put(new Blob([new Uint8Array(value!).fill(0x5a)]), key);
+          const req =
+            op === 'get' ? tx.objectStore(store).get(key) : tx.objectStore(store).put(new Blob([new Uint8Array(value!).fill(0x5a)]), key);
           req.onsuccess = () => resolve(req.result);
           req.onerror = () => reject(req.error);
           tx.oncomplete = () => open.result.close();
         };
-      }),
+      });
+    },
     { db, store, op, key, value },
   );
 }
@@ -65,7 +74,10 @@ export function storedSha256(page: Page, id: string): Promise<string> {
         const open = indexedDB.open(db);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const request = open.result.transaction('chunks').objectStore('chunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
+          const request = open.result
+            .transaction('chunks')
+            .objectStore('chunks')
+            .getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
           request.onerror = () => reject(request.error);
           request.onsuccess = async () => {
             open.result.close();

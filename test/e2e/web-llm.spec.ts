@@ -21,11 +21,9 @@ async function setFault(page: Page, fault: 'none' | '404' | 'drop'): Promise<voi
 }
 
 async function nextError(page: Page, after: number): Promise<{ code: string; message: string }> {
-  const handle = await page.waitForFunction(
-    (after) => window.recorded.filter((e) => e.type === 'llama-chat-error')[after]?.detail,
-    after,
-    { timeout: 30_000 },
-  );
+  const handle = await page.waitForFunction((after) => window.recorded.filter((e) => e.type === 'llama-chat-error')[after]?.detail, after, {
+    timeout: 30_000,
+  });
   return (await handle.jsonValue()) as { code: string; message: string };
 }
 
@@ -39,7 +37,9 @@ test('the main bundle carries no engine code: web-llm and wllama load only in th
 });
 
 for (const fault of ['404', 'drop'] as const) {
-  test(`web-llm in the worker: a server that ${fault === '404' ? 'answers 404' : 'drops the connection'} gives "network", and Try again recovers once it is back`, async ({ page }) => {
+  test(`web-llm in the worker: a server that ${fault === '404' ? 'answers 404' : 'drops the connection'} gives "network", and Try again recovers once it is back`, async ({
+    page,
+  }) => {
     const served: Array<{ url: string; status: number }> = [];
     page.on('response', (r) => served.push({ url: r.url(), status: r.status() }));
     await openPage(page);

@@ -37,13 +37,15 @@ export function dangerousMarkup(page: Page): Promise<string[]> {
         for (const el of Array.from(root.querySelectorAll('*'))) {
           const tag = el.tagName.toUpperCase();
           const inPage = where === 'document' && (tag === 'SCRIPT' || tag === 'META' || tag === 'LINK'); // the test page's own head
-          const ownComposer = tag === 'FORM' && el.getAttribute('part') === 'composer' && el.parentElement?.getAttribute('part') === 'container';
+          const ownComposer =
+            tag === 'FORM' && el.getAttribute('part') === 'composer' && el.parentElement?.getAttribute('part') === 'container';
           if (forbidden.has(tag) && !inPage && !ownComposer) problems.push(`${where}: <${el.tagName.toLowerCase()}>`);
           if (tag === 'STYLE' && where !== 'document') problems.push(`${where}: <style>`);
           for (const attr of Array.from(el.attributes)) {
             if (/^on/i.test(attr.name)) problems.push(`${where}: <${el.tagName.toLowerCase()} ${attr.name}>`);
             const clean = attr.value.replace(/[\u0000-\u0020\u200b-\u200d\ufeff]/g, '');
-            if (urlAttributes.includes(attr.name.toLowerCase()) && unsafe.test(clean)) problems.push(`${where}: ${attr.name}="${attr.value}"`);
+            if (urlAttributes.includes(attr.name.toLowerCase()) && unsafe.test(clean))
+              problems.push(`${where}: ${attr.name}="${attr.value}"`);
           }
           if (tag === 'A' && (bidiControls.test(el.textContent ?? '') || bidiControls.test(el.getAttribute('href') ?? ''))) {
             problems.push(`${where}: a link with bidi controls`);

@@ -50,10 +50,17 @@ test(`${XSS_VECTORS.length} XSS vectors as a model name render inert in the head
     const shown = await page.evaluate(async (payload) => {
       window.chat.setAttribute('model', payload);
       await window.chat.updateComplete;
-      const error = await window.chat.load().then(() => 'loaded', (e: { code: string }) => e.code);
+      const error = await window.chat.load().then(
+        () => 'loaded',
+        (e: { code: string }) => e.code,
+      );
       await window.chat.updateComplete;
       const root = window.chat.shadowRoot!;
-      return { error, title: root.querySelector('header .title')!.textContent, panel: root.querySelector('[part=error] span')!.textContent };
+      return {
+        error,
+        title: root.querySelector('header .title')!.textContent,
+        panel: root.querySelector('[part=error] span')!.textContent,
+      };
     }, vector.payload);
     expect(shown.error, vector.name).toBe('bad-input');
     expect(shown.title, vector.name).toBe(vector.payload);
@@ -66,27 +73,35 @@ test(`${XSS_VECTORS.length} XSS vectors as a model name render inert in the head
   recordFigures(testInfo, { xssRenderings: 2 * XSS_VECTORS.length });
 });
 
-test(`${XSS_VECTORS.length} XSS vectors in a restored history render inert, as questions and as Markdown answers`, async ({ page }, testInfo) => {
+test(`${XSS_VECTORS.length} XSS vectors in a restored history render inert, as questions and as Markdown answers`, async ({
+  page,
+}, testInfo) => {
   const foreign = foreignRequests(page);
   await openPage(page);
   await watchForXss(page);
   // A kept conversation as another page (or a tampered profile) could have left it.
-  await page.evaluate(async (payloads) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('llama-chat-history');
-      open.onupgradeneeded = () => open.result.createObjectStore('conversations');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const messages = payloads.flatMap((content) => [{ role: 'user', content }, { role: 'assistant', content }]);
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('conversations', 'readwrite');
-      tx.objectStore('conversations').put({ version: 1, savedAt: Date.now(), messages }, 'hostile');
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, XSS_VECTORS.map((v) => v.payload));
+  await page.evaluate(
+    async (payloads) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('llama-chat-history');
+        open.onupgradeneeded = () => open.result.createObjectStore('conversations');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const messages = payloads.flatMap((content) => [
+        { role: 'user', content },
+        { role: 'assistant', content },
+      ]);
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('conversations', 'readwrite');
+        tx.objectStore('conversations').put({ version: 1, savedAt: Date.now(), messages }, 'hostile');
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    XSS_VECTORS.map((v) => v.payload),
+  );
 
   await addChat(page, { 'history-key': 'hostile' });
   await page.waitForFunction((n) => window.chat.messages.length === n, 2 * XSS_VECTORS.length);

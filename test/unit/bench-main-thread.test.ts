@@ -9,7 +9,14 @@ const meta = [
   { name: 'thread_name', cat: '__metadata', ph: 'M', ts: 0, ...WORKER, args: { name: 'DedicatedWorker thread' } },
 ];
 const mark = (name: string, ts: number) => ({ name, cat: 'blink.user_timing', ph: 'I', ts, ...MAIN });
-const task = (ts: number, dur: number, thread = MAIN) => ({ name: 'ThreadControllerImpl::RunTask', cat: 'toplevel', ph: 'X', ts, dur, ...thread });
+const task = (ts: number, dur: number, thread = MAIN) => ({
+  name: 'ThreadControllerImpl::RunTask',
+  cat: 'toplevel',
+  ph: 'X',
+  ts,
+  dur,
+  ...thread,
+});
 
 test('mainThreadWork counts main-thread tasks inside the marks, clipped to them', () => {
   const events = [

@@ -32,7 +32,10 @@ class FakeClient implements SessionClient {
   async *stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk> {
     this.requests.push(request);
     const chunk = (content: string | undefined, finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk => ({
-      id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm',
+      id: 'x',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'm',
       choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
     });
     for (const word of this.fake.words) {
@@ -55,8 +58,8 @@ class FakeClient implements SessionClient {
 class FakeEngine {
   clients: FakeClient[] = [];
   words = ['Hello', ' there'];
-  loadGate: ReturnType<typeof deferred> | undefined;
-  tokenGate: ReturnType<typeof deferred> | undefined;
+  loadGate: ReturnType<typeof deferred<void>> | undefined;
+  tokenGate: ReturnType<typeof deferred<void>> | undefined;
   loadError: Error | undefined;
   answerError: Error | undefined;
   usage: ChatCompletionChunk['usage'];
@@ -66,7 +69,15 @@ function setup(settings: Partial<SessionSettings> = {}) {
   const engine = new FakeEngine();
   const events: Array<{ type: keyof SessionEvents; detail: unknown }> = [];
   const stored = new Map<string, unknown>();
-  const current: SessionSettings = { model: A.id, models: [A, B], systemPrompt: '', temperature: undefined, maxTokens: undefined, historyKey: undefined, ...settings };
+  const current: SessionSettings = {
+    model: A.id,
+    models: [A, B],
+    systemPrompt: '',
+    temperature: undefined,
+    maxTokens: undefined,
+    historyKey: undefined,
+    ...settings,
+  };
   const host: SessionHost = {
     settings: () => current,
     settled: () => Promise.resolve(),
@@ -93,9 +104,15 @@ test('send() loads the model, streams the answer, stores it and reports it once'
   const { session, events, stored } = setup({ historyKey: 'k' });
   assert.equal(await session.send('Hi'), 'Hello there');
   assert.equal(session.status, 'ready');
-  assert.deepEqual(session.messages.map((m) => m.content), ['Hi', 'Hello there']);
+  assert.deepEqual(
+    session.messages.map((m) => m.content),
+    ['Hi', 'Hello there'],
+  );
   assert.deepEqual((stored.get('k') as unknown[]).length, 2);
-  assert.deepEqual(events.filter((e) => e.type === 'llama-chat-token').map((e) => (e.detail as { delta: string }).delta), ['Hello', ' there']);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'llama-chat-token').map((e) => (e.detail as { delta: string }).delta),
+    ['Hello', ' there'],
+  );
   assert.equal(events.filter((e) => e.type === 'llama-chat-message').length, 1);
 });
 
@@ -112,7 +129,10 @@ test('a model changed while it loads: the stale load neither becomes ready nor r
   await second;
   assert.equal(engine.clients[0]!.terminated, true, 'the replaced worker is ended');
   assert.deepEqual(engine.clients.at(-1)!.loads, [B.id]);
-  assert.deepEqual(events.filter((e) => e.type === 'llama-chat-ready').map((e) => e.detail), [{ model: B.id }]);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'llama-chat-ready').map((e) => e.detail),
+    [{ model: B.id }],
+  );
   assert.equal(events.filter((e) => e.type === 'llama-chat-error').length, 0);
 });
 
@@ -162,13 +182,21 @@ test('a failed load refuses the message explicitly; a failed answer keeps it, ma
 
 test('usage is per turn: a turn without usage does not report the last one', async () => {
   const { session, events, engine } = setup();
-  const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, extra: { time_to_first_token_s: 0, decode_tokens_per_s: 1, e2e_latency_s: 1 } };
+  const usage = {
+    prompt_tokens: 3,
+    completion_tokens: 2,
+    total_tokens: 5,
+    extra: { time_to_first_token_s: 0, decode_tokens_per_s: 1, e2e_latency_s: 1 },
+  };
   engine.usage = usage;
   await session.send('Hi');
   assert.deepEqual(session.lastUsage, usage);
   await session.send('Again');
   const messages = events.filter((e) => e.type === 'llama-chat-message').map((e) => e.detail as { usage?: unknown });
-  assert.deepEqual(messages.map((m) => m.usage), [usage, undefined]);
+  assert.deepEqual(
+    messages.map((m) => m.usage),
+    [usage, undefined],
+  );
   assert.equal(session.lastUsage, undefined);
 });
 

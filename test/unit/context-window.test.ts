@@ -23,14 +23,20 @@ test('trimToWindow keeps everything when it fits', () => {
   const history = [user('hi'), assistant('hello')];
   const result = trimToWindow({ role: 'system', content: 'be kind' }, history, user('how are you'), 1000)!;
   assert.equal(result.dropped, 0);
-  assert.deepEqual(result.messages.map((m) => m.content), ['be kind', 'hi', 'hello', 'how are you']);
+  assert.deepEqual(
+    result.messages.map((m) => m.content),
+    ['be kind', 'hi', 'hello', 'how are you'],
+  );
 });
 
 test('trimToWindow drops the oldest turns first and always keeps the system prompt', () => {
   const cost = (text: string) => text.length; // one token per character, to make sums obvious
   const history = [user('aaaa'), assistant('bbbb'), user('cccc'), assistant('dddd')];
   const result = trimToWindow({ role: 'system', content: 'ss' }, history, user('nn'), 12, cost)!;
-  assert.deepEqual(result.messages.map((m) => m.content), ['ss', 'cccc', 'dddd', 'nn']);
+  assert.deepEqual(
+    result.messages.map((m) => m.content),
+    ['ss', 'cccc', 'dddd', 'nn'],
+  );
   assert.equal(result.dropped, 2);
   assert.equal(result.tokens, 12);
 });
@@ -40,7 +46,10 @@ test('trimToWindow never keeps an answer without its question', () => {
   const history = [user('aaaa'), assistant('bbbb'), user('cccc'), assistant('dd')];
   // Budget fits "bbbb" + "cccc" + "dd" after the fixed part, but "bbbb" answers a dropped question.
   const result = trimToWindow(undefined, history, user('nn'), 12, cost)!;
-  assert.deepEqual(result.messages.map((m) => m.content), ['cccc', 'dd', 'nn']);
+  assert.deepEqual(
+    result.messages.map((m) => m.content),
+    ['cccc', 'dd', 'nn'],
+  );
   assert.equal(result.dropped, 2);
 });
 

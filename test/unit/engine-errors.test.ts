@@ -6,7 +6,9 @@ import { toEngineError } from '../../worker/engines/errors.js';
 // What engines and browsers really throw when the GPU goes away (WebGPU's GPUDevice.lost
 // reasons, web-llm's typed error, Dawn's and drivers' texts); each must become device-lost.
 const DEVICE_LOST: unknown[] = [
-  Object.assign(new Error('Device was lost. This can happen due to insufficient memory or other GPU constraints.'), { name: 'DeviceLostError' }),
+  Object.assign(new Error('Device was lost. This can happen due to insufficient memory or other GPU constraints.'), {
+    name: 'DeviceLostError',
+  }),
   new Error('WebGPU device lost: destroyed'),
   new Error('GPUDevice was lost: The device was lost'),
   new Error('Dawn: DXGI_ERROR_DEVICE_REMOVED'),
@@ -26,7 +28,10 @@ test('every lost-GPU failure becomes device-lost with a reload action, while loa
 
 test('memory, context and unknown failures keep their own codes', () => {
   assert.equal(toEngineError(new Error('failed to allocate buffer of 5 GB'), 'load', 'm').code, 'insufficient-memory');
-  assert.equal(toEngineError(Object.assign(new Error('KV cache is full'), { type: 'kv_cache_full' }), 'chat', 'm').code, 'context-overflow');
+  assert.equal(
+    toEngineError(Object.assign(new Error('KV cache is full'), { type: 'kv_cache_full' }), 'chat', 'm').code,
+    'context-overflow',
+  );
   assert.equal(toEngineError(new Error('the prompt exceeds the context window (600 > 512)'), 'chat', 'm').code, 'context-overflow');
   assert.equal(toEngineError(new Error('invalid magic characters'), 'load', 'm').code, 'integrity');
   assert.equal(toEngineError(new Error('something odd'), 'chat', 'm').code, 'bad-input');
@@ -39,7 +44,10 @@ test('an error that already has a code passes through unchanged', () => {
 
 test('a bare wasm abort takes its reason from the engine log: a lost device logged before it is device-lost', () => {
   const abort = Object.assign(new Error('(ABORT) '), { name: 'WllamaRuntimeError' });
-  const log = ['llama_context: n_ctx_per_seq (512) < n_ctx_train', 'ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'];
+  const log = [
+    'llama_context: n_ctx_per_seq (512) < n_ctx_train',
+    'ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.',
+  ];
   const lost = toEngineError(abort, 'chat', 'm', log);
   assert.equal(lost.code, 'device-lost');
   assert.match(lost.message, /Device lost! Reason: 2/);

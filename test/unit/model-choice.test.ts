@@ -7,13 +7,70 @@ import { chooseModel } from '../../src/model-choice.js';
 
 const GB = 1024 ** 3;
 const profiles: Record<string, DeviceProfile> = {
-  'desktop with f16': { webgpu: true, shaderF16: true, maxBufferSize: 4 * GB, maxStorageBufferBindingSize: 2 * GB, deviceMemoryGB: 16 },
-  'desktop without f16': { webgpu: true, shaderF16: false, maxBufferSize: GB, maxStorageBufferBindingSize: GB, deviceMemoryGB: 16 },
-  'phone with 4 GB': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 4 },
-  'phone with 2 GB': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 2 },
-  'laptop with small bindings': { webgpu: true, shaderF16: true, maxBufferSize: 2 * GB, maxStorageBufferBindingSize: 512 * 1024 ** 2, deviceMemoryGB: 16 },
-  'no WebGPU': { webgpu: false, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, deviceMemoryGB: 8 },
-  'Safari (memory unknown)': { webgpu: true, shaderF16: true, maxBufferSize: GB, maxStorageBufferBindingSize: GB, deviceMemoryGB: undefined },
+  'desktop with f16': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: 4 * GB,
+    maxStorageBufferBindingSize: 2 * GB,
+    deviceMemoryGB: 16,
+  },
+  'desktop without f16': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: false,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: GB,
+    deviceMemoryGB: 16,
+  },
+  'phone with 4 GB': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: 128 * 1024 ** 2,
+    deviceMemoryGB: 4,
+  },
+  'phone with 2 GB': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: 128 * 1024 ** 2,
+    deviceMemoryGB: 2,
+  },
+  'laptop with small bindings': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: 2 * GB,
+    maxStorageBufferBindingSize: 512 * 1024 ** 2,
+    deviceMemoryGB: 16,
+  },
+  'no WebGPU': {
+    webgpu: false,
+    fallbackAdapter: false,
+    shaderF16: false,
+    maxBufferSize: 0,
+    maxStorageBufferBindingSize: 0,
+    deviceMemoryGB: 8,
+  },
+  'software GPU (SwiftShader)': {
+    webgpu: true,
+    fallbackAdapter: true,
+    shaderF16: false,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: GB,
+    deviceMemoryGB: 16,
+  },
+  'Safari (memory unknown)': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: GB,
+    deviceMemoryGB: undefined,
+  },
 };
 const record = (id: string) => BUILT_IN_MODELS.find((m) => m.id === id)!;
 
@@ -24,6 +81,7 @@ const defaults: Array<[string, string, boolean]> = [
   ['phone with 2 GB', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
   ['laptop with small bindings', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
   ['no WebGPU', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
+  ['software GPU (SwiftShader)', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
   ['Safari (memory unknown)', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', false],
 ];
 for (const [profile, expected, announced] of defaults) {
@@ -68,4 +126,10 @@ test('every built-in record says its download size and web-llm records their GPU
     assert.ok((m.sizeBytes ?? 0) > 100_000_000, m.id);
     if (m.engine === 'web-llm') assert.ok(m.vramMB && m.modelLib, m.id);
   }
+});
+
+test('a page that pins the 8B model on a software GPU gets it, told that it will be slow', () => {
+  const choice = chooseModel(profiles['software GPU (SwiftShader)']!, record('Llama-3.1-8B-Instruct-q4f32_1-MLC'));
+  assert.equal(choice.record.id, 'Llama-3.1-8B-Instruct-q4f32_1-MLC');
+  assert.match(choice.notice ?? '', /software renderer.*slowly/);
 });

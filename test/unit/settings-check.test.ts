@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import { checkSampling } from '../../src/settings-check.js';
 
 test('usable sampling settings pass', () => {
-  for (const settings of [{ temperature: undefined, maxTokens: undefined }, { temperature: 0, maxTokens: 1 }, { temperature: 2, maxTokens: 4096 }]) {
+  for (const settings of [
+    { temperature: undefined, maxTokens: undefined },
+    { temperature: 0, maxTokens: 1 },
+    { temperature: 2, maxTokens: 4096 },
+  ]) {
     assert.equal(checkSampling(settings), undefined);
   }
 });

@@ -25,9 +25,12 @@ test('a third engine runs through the engine host with one registry line', async
 test('a record naming an engine nobody registered is bad-input listing the known ones', async () => {
   const host = createEngineHost(new EngineRegistry());
   const record = { id: 'x', engine: 'nope', url: 'none' } as unknown as ModelRecord;
-  await assert.rejects(host.load(record, () => {}), (error: Error & { code?: string }) => {
-    assert.equal(error.code, 'bad-input');
-    assert.match(error.message, /"nope".*"wllama" or "web-llm"/);
-    return true;
-  });
+  await assert.rejects(
+    host.load(record, () => {}),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'bad-input');
+      assert.match(error.message, /"nope".*"wllama" or "web-llm"/);
+      return true;
+    },
+  );
 });

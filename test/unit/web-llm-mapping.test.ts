@@ -9,21 +9,39 @@ const GB = 4_520_000_000;
 test("web-llm's progress texts become download, load and compile phases", () => {
   // The texts as web-llm 0.2.86 writes them.
   assert.deepEqual(mapWebLlmProgress({ progress: 0, timeElapsed: 0, text: 'Start to fetch params' }, GB), {
-    phase: 'download', loaded: 0, total: GB, text: 'Downloading the model',
+    phase: 'download',
+    loaded: 0,
+    total: GB,
+    text: 'Downloading the model',
   });
-  const fetching = mapWebLlmProgress({
-    progress: 0.25, timeElapsed: 12,
-    text: 'Fetching param cache[27/108]: 1130MB fetched. 25% completed, 12 secs elapsed. It can take a while when we first visit this page to populate the cache. Later refreshes will become faster.',
-  }, GB);
+  const fetching = mapWebLlmProgress(
+    {
+      progress: 0.25,
+      timeElapsed: 12,
+      text: 'Fetching param cache[27/108]: 1130MB fetched. 25% completed, 12 secs elapsed. It can take a while when we first visit this page to populate the cache. Later refreshes will become faster.',
+    },
+    GB,
+  );
   assert.deepEqual(fetching, { phase: 'download', loaded: GB / 4, total: GB, text: 'Downloading the model' });
-  const loading = mapWebLlmProgress({ progress: 1, timeElapsed: 3, text: 'Loading model from cache[108/108]: 4311MB loaded. 100% completed, 3 secs elapsed.' }, GB);
+  const loading = mapWebLlmProgress(
+    { progress: 1, timeElapsed: 3, text: 'Loading model from cache[108/108]: 4311MB loaded. 100% completed, 3 secs elapsed.' },
+    GB,
+  );
   assert.deepEqual(loading, { phase: 'load', loaded: GB, total: GB, text: 'Loading the model onto the GPU' });
-  const shaders = mapWebLlmProgress({ progress: 0.5, timeElapsed: 5, text: 'Loading GPU shader modules[41/82]: 50% completed, 5 secs elapsed.' }, GB);
+  const shaders = mapWebLlmProgress(
+    { progress: 0.5, timeElapsed: 5, text: 'Loading GPU shader modules[41/82]: 50% completed, 5 secs elapsed.' },
+    GB,
+  );
   assert.deepEqual(shaders, { phase: 'compile', loaded: 41, total: 82, text: 'Preparing the GPU' });
   assert.equal(mapWebLlmProgress({ progress: 1, timeElapsed: 9, text: 'Finish loading on WebGPU - nvidia' }, GB).phase, 'compile');
 });
 
-const record: ModelRecord = { id: 'Llama-3.1-8B-Instruct-q4f16_1-MLC', engine: 'web-llm', url: 'https://example.test/m', modelLib: 'https://example.test/lib.wasm' };
+const record: ModelRecord = {
+  id: 'Llama-3.1-8B-Instruct-q4f16_1-MLC',
+  engine: 'web-llm',
+  url: 'https://example.test/m',
+  modelLib: 'https://example.test/lib.wasm',
+};
 const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
 
 test("web-llm's named errors map to our codes", () => {
@@ -38,7 +56,10 @@ test("web-llm's named errors map to our codes", () => {
 });
 
 test('plain sentences map by what they say', () => {
-  const network = mapWebLlmError(new Error('Failed to store https://x/resolve/main/params_shard_3.bin with error: Error: Network response was not ok'), record);
+  const network = mapWebLlmError(
+    new Error('Failed to store https://x/resolve/main/params_shard_3.bin with error: Error: Network response was not ok'),
+    record,
+  );
   assert.equal(network.code, 'network');
   assert.match(network.message, /try again/i);
   assert.equal(mapWebLlmError(new TypeError('Failed to fetch'), record).code, 'network');
@@ -48,7 +69,14 @@ test('plain sentences map by what they say', () => {
 
 test("web-llm's device loss, memory and context errors read like the other engine's", () => {
   assert.equal(mapWebLlmError(named('DeviceLostError', 'The WebGPU device was lost while loading the model.'), record).code, 'device-lost');
-  assert.equal(mapWebLlmError(new Error('Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096'), record, 'chat').code, 'context-overflow');
+  assert.equal(
+    mapWebLlmError(
+      new Error('Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096'),
+      record,
+      'chat',
+    ).code,
+    'context-overflow',
+  );
   assert.equal(mapWebLlmError(new Error('something odd'), record, 'chat').code, 'bad-input');
   assert.match(mapWebLlmError(new Error('something odd'), record).message, /could not be loaded/);
 });

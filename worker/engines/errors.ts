@@ -20,7 +20,8 @@ function describe(error: unknown): EngineFailure {
   return { name: '', message: String(error), type: '' };
 }
 
-const DEVICE_LOST = /device[\s_-]*(?:was\s+|is\s+)?lost|DXGI_ERROR_DEVICE_(?:REMOVED|HUNG|RESET)|VK_ERROR_DEVICE_LOST|GPU (?:process|device) (?:crashed|was reset)/i;
+const DEVICE_LOST =
+  /device[\s_-]*(?:was\s+|is\s+)?lost|DXGI_ERROR_DEVICE_(?:REMOVED|HUNG|RESET)|VK_ERROR_DEVICE_LOST|GPU (?:process|device) (?:crashed|was reset)/i;
 const OUT_OF_MEMORY = /out of memory|failed to allocate|could not allocate|cannot allocate|allocation failed|OOM\b/i;
 const CONTEXT_FULL = /context (?:window|length|size)|exceeds? (?:the )?context|n_ctx|kv[ _]cache[ _]full|too many tokens/i;
 
@@ -39,13 +40,22 @@ export function toEngineError(error: unknown, stage: EngineStage, modelId: strin
   const message = reason ? `${described.message.trim()} after: ${reason}` : described.message;
   const logged = ABORTED.test(described.message) ? recentLog.join('\n') : '';
   if (name === 'DeviceLostError' || DEVICE_LOST.test(message) || DEVICE_LOST.test(logged)) {
-    return new LlamaChatError('device-lost', `The GPU stopped responding (its device was lost${message ? `: ${message}` : ''}). Reload the model to continue; if it happens again, reload the page.`);
+    return new LlamaChatError(
+      'device-lost',
+      `The GPU stopped responding (its device was lost${message ? `: ${message}` : ''}). Reload the model to continue; if it happens again, reload the page.`,
+    );
   }
   if (OUT_OF_MEMORY.test(message)) {
-    return new LlamaChatError('insufficient-memory', `There is not enough memory to ${stage === 'load' ? `load ${modelId}` : 'answer'} (${message}). Close other tabs or choose a smaller model.`);
+    return new LlamaChatError(
+      'insufficient-memory',
+      `There is not enough memory to ${stage === 'load' ? `load ${modelId}` : 'answer'} (${message}). Close other tabs or choose a smaller model.`,
+    );
   }
   if (type === 'kv_cache_full' || name === 'ContextWindowSizeExceededError' || CONTEXT_FULL.test(message)) {
-    return new LlamaChatError('context-overflow', `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`);
+    return new LlamaChatError(
+      'context-overflow',
+      `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`,
+    );
   }
   if (stage === 'load') {
     return new LlamaChatError('integrity', `${modelId} could not be loaded: the file is not a usable GGUF model (${message}).`);

@@ -65,7 +65,11 @@ export async function listManifests(): Promise<ModelManifest[]> {
 /** Chunk `index` of model `id`, and the manifest that now counts it, in one transaction. */
 export async function putChunk(manifest: ModelManifest, index: number, blob: Blob): Promise<void> {
   const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
-  await Promise.all([tx.objectStore('chunks').put(blob, [manifest.id, index]), tx.objectStore('manifests').put(manifest, manifest.id), tx.done]);
+  await Promise.all([
+    tx.objectStore('chunks').put(blob, [manifest.id, index]),
+    tx.objectStore('manifests').put(manifest, manifest.id),
+    tx.done,
+  ]);
 }
 
 export async function getChunk(id: string, index: number): Promise<Blob | undefined> {

@@ -117,17 +117,49 @@ async function fetchModel(record: ModelRecord, range: string | undefined): Promi
   const headers: HeadersInit = range ? { Range: range } : {};
   let response: Response;
   try {
-    response = await fetch(record.url, { headers, credentials: 'omit', cache: 'no-store' });
+    response = await fetch(record.url, { headers, ...MODEL_REQUEST });
   } catch {
-    throw new LlamaChatError('network', `Could not reach ${record.url} to download the model. Check the connection and try again.`);
+    throw await unreachable(record);
   }
   if (!response.ok || !response.body) {
-    throw new LlamaChatError('network', `The server answered ${response.status} ${response.statusText} for ${record.url}. Check the model URL, then try again.`);
+    await response.body?.cancel();
+    const what = response.status === 404 ? 'has no file at' : `answered ${response.status} for`;
+    throw new LlamaChatError('network', `The model server ${what} ${shownUrl(record.url)}. Check the model URL, then try again.`);
   }
   return response;
 }
 
-async function readOrFail(reader: ReadableStreamDefaultReader<Uint8Array>, record: ModelRecord): Promise<ReadableStreamReadResult<Uint8Array>> {
+/** Model requests carry nothing about the page or the person: no cookies, no referrer. */
+const MODEL_REQUEST: RequestInit = { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' };
+
+/**
+ * Why a fetch failed without an answer: a server that answers an opaque (no-cors) request but
+ * refused the real one does not allow this page to read it (CORS); otherwise it was unreachable.
+ */
+async function unreachable(record: ModelRecord): Promise<LlamaChatError> {
+  const answers = await fetch(record.url, { ...MODEL_REQUEST, method: 'HEAD', mode: 'no-cors' }).then(
+    () => true,
+    () => false,
+  );
+  const host = new URL(record.url).host;
+  return answers
+    ? new LlamaChatError(
+        'network',
+        `The server ${host} does not let this page read ${shownUrl(record.url)} (no CORS permission). Serve the model with Access-Control-Allow-Origin for this site, or from this site itself.`,
+      )
+    : new LlamaChatError('network', `Could not reach ${host} to download the model. Check the connection and try again.`);
+}
+
+/** A URL as people see it: without its query string (signed URLs carry secrets there). */
+function shownUrl(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return origin + pathname;
+}
+
+async function readOrFail(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  record: ModelRecord,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
   try {
     return await reader.read();
   } catch {
@@ -158,7 +190,10 @@ async function storeOrFail(write: () => Promise<void>): Promise<void> {
     await write();
   } catch (error) {
     if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-      throw new LlamaChatError('quota-exceeded', 'The browser ran out of storage while saving the model. Free some space and try again; the download resumes where it stopped.');
+      throw new LlamaChatError(
+        'quota-exceeded',
+        'The browser ran out of storage while saving the model. Free some space and try again; the download resumes where it stopped.',
+      );
     }
     throw error;
   }

@@ -77,7 +77,12 @@ async function verified(record: ModelRecord, manifest: ModelManifest, onProgress
   if (damaged.length > 0 && repairs > 0) {
     const parts = `${damaged.length} damaged part${damaged.length === 1 ? '' : 's'}`;
     const total = damaged.length * manifest.chunkBytes;
-    onProgress({ phase: 'download', loaded: 0, total, text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again` });
+    onProgress({
+      phase: 'download',
+      loaded: 0,
+      total,
+      text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again`,
+    });
     for (const index of damaged) await refetchChunk(record, manifest, index);
     return verified(record, manifest, onProgress, repairs - 1);
   }

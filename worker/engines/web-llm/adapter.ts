@@ -19,7 +19,13 @@ export const webLlmAdapter: EngineAdapter = {
     for (const record of mine) {
       if (!(await hasModelInCache(record.id, appConfigFor(record)).catch(() => false))) continue;
       // web-llm keeps no byte count of its own: the record's published size stands in.
-      stored.push({ id: record.id, engine: 'web-llm', bytes: record.sizeBytes ?? 0, complete: true, lastUsed: await lastUsedAt(record.id) });
+      stored.push({
+        id: record.id,
+        engine: 'web-llm',
+        bytes: record.sizeBytes ?? 0,
+        complete: true,
+        lastUsed: await lastUsedAt(record.id),
+      });
     }
     return stored;
   },

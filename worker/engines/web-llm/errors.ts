@@ -15,17 +15,26 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
   switch (name) {
     case 'WebGPUNotAvailableError':
     case 'WebGPUNotFoundError':
-      return new LlamaChatError('webgpu-unavailable', `${record.id} needs WebGPU, which this browser could not provide. Try a current Chrome, Edge or Safari, or a GGUF model on the CPU.`);
+      return new LlamaChatError(
+        'webgpu-unavailable',
+        `${record.id} needs WebGPU, which this browser could not provide. Try a current Chrome, Edge or Safari, or a GGUF model on the CPU.`,
+      );
     case 'ShaderF16SupportError':
     case 'FeatureSupportError':
       return new LlamaChatError('webgpu-unavailable', `This GPU lacks a feature ${record.id} needs${reason}. Choose the q4f32_1 build.`);
     case 'QuotaExceededError':
-      return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space (delete cached models or site data) and try again.`);
+      return new LlamaChatError(
+        'quota-exceeded',
+        `The browser ran out of storage while saving ${record.id}. Free some space (delete cached models or site data) and try again.`,
+      );
     case 'AbortError':
       return new LlamaChatError('aborted', 'Loading was cancelled.');
   }
   if (NETWORK.test(message)) {
-    return new LlamaChatError('network', `Could not download ${record.id} from ${record.url}${reason}. Check the connection and try again; finished parts are kept.`);
+    return new LlamaChatError(
+      'network',
+      `Could not download ${record.id} from ${record.url}${reason}. Check the connection and try again; finished parts are kept.`,
+    );
   }
   if (/quota/i.test(message)) {
     return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space and try again.`);
@@ -34,7 +43,10 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
   if (stage === 'chat' || general.code !== 'integrity') return general;
   // A load failure nothing above explains: most often a model library that is not one.
   if (error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError || /wasm|webassembly/i.test(message)) {
-    return new LlamaChatError('integrity', `The model library for ${record.id} (${record.modelLib ?? 'model_lib'}) is not a usable WebAssembly module${reason}. Check the record's modelLib URL.`);
+    return new LlamaChatError(
+      'integrity',
+      `The model library for ${record.id} (${record.modelLib ?? 'model_lib'}) is not a usable WebAssembly module${reason}. Check the record's modelLib URL.`,
+    );
   }
   return new LlamaChatError('integrity', `${record.id} could not be loaded${reason}.`);
 }

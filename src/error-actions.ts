@@ -1,0 +1,25 @@
+// What a person can do about an error, as one button. The element supplies the operations.
+import type { ErrorCode } from '../protocol/errors.js';
+import type { ChatStatus, ModelRecord } from '../protocol/types.js';
+import type { ErrorAction } from './chat-view.js';
+
+export interface ErrorActionContext {
+  status: ChatStatus;
+  clear(): Promise<void>;
+  load(): Promise<void>;
+  freeSpaceAndRetry(): Promise<void>;
+  /** A model that could run here instead, after a GPU or memory failure. */
+  alternative(): ModelRecord | undefined;
+  useModel(id: string): Promise<void>;
+}
+
+export function errorAction(code: ErrorCode, context: ErrorActionContext): ErrorAction | undefined {
+  const ignore = () => {}; // failures of the action are shown in the view like any other
+  if (code === 'context-overflow') return { label: 'Clear conversation', run: () => void context.clear() };
+  if (context.status !== 'error') return undefined; // the model still answers: nothing to retry
+  if (code === 'quota-exceeded') return { label: 'Free space and retry', run: () => context.freeSpaceAndRetry().catch(ignore) };
+  const other = code === 'webgpu-unavailable' || code === 'insufficient-memory' ? context.alternative() : undefined;
+  if (other) return { label: `Use ${other.label ?? other.id} instead`, run: () => context.useModel(other.id).catch(ignore) };
+  if (code === 'bad-input') return undefined; // the page's configuration must change: trying again cannot help
+  return { label: code === 'device-lost' ? 'Reload the model' : 'Try again', run: () => context.load().catch(ignore) };
+}

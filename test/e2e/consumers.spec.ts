@@ -1,0 +1,97 @@
+// The consumer matrix: the packed package, installed into apps built by users' own tools,
+// served as their own sites, loading the tiny model by a URL relative to the page.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { prepareApp, type AppName } from '../consumers/prepare.js';
+import { serveFolder } from '../consumers/static-server.js';
+import { PORT } from '../server.js';
+
+test.describe.configure({ timeout: 600_000 }); // a first run installs Vite, webpack and React from the registry
+
+const APP_PORT = PORT + 20;
+
+/** Records the element's errors from the very first script, for a clear failure. */
+async function recordErrors(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const errors: unknown[] = [];
+    Object.assign(window, { chatErrors: errors });
+    document.addEventListener('llama-chat-error', (e) => errors.push((e as CustomEvent).detail));
+  });
+}
+
+/** Waits for <llama-chat> to be ready, then asks it something and returns the answer. */
+async function askTheApp(page: Page, url: string): Promise<string> {
+  await recordErrors(page);
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    () => {
+      const errors = (window as unknown as { chatErrors: unknown[] }).chatErrors;
+      if (errors.length > 0) return { error: errors[0] };
+      const chat = document.querySelector('llama-chat');
+      return chat && 'status' in chat && chat.status === 'ready' ? { ok: true } : false;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+  const outcome = (await handle.jsonValue()) as { error?: unknown };
+  expect(outcome.error, JSON.stringify(outcome.error)).toBeUndefined();
+  return page.evaluate(() => document.querySelector('llama-chat')!.send('Hello from an app'));
+}
+
+/** Ends a spawned server and everything it started (npx → vite). */
+function stopGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid);
+  } catch {
+    // already gone
+  }
+}
+
+async function servedBuild(name: AppName, page: Page, folder = 'dist'): Promise<string> {
+  const dir = prepareApp(name);
+  const stop = await serveFolder(join(dir, folder), APP_PORT);
+  try {
+    return await askTheApp(page, `http://localhost:${APP_PORT}/`);
+  } finally {
+    await stop();
+  }
+}
+
+test('a Vite app (vite build) that imports the package loads a model by a relative URL and answers', async ({ page }) => {
+  expect((await servedBuild('vite', page)).length).toBeGreaterThan(0);
+});
+
+test('a webpack 5 app (production build) that imports the package loads a model and answers', async ({ page }) => {
+  expect((await servedBuild('webpack', page)).length).toBeGreaterThan(0);
+});
+
+test('a React 19 app that renders <llama-chat> before importing the package (models as JSON) answers', async ({ page }) => {
+  const answer = await servedBuild('react', page);
+  expect(answer.length).toBeGreaterThan(0);
+  // The attributes React set before the element was defined took effect (theme reflects).
+  await expect(page.locator('llama-chat')).toHaveAttribute('theme', 'dark');
+});
+
+test('the same Vite app under the Vite dev server: one worker module, answers after ready', async ({ page }) => {
+  const dir = prepareApp('vite', { build: false });
+  const server: ChildProcess = spawn('npx', ['vite', '--port', String(APP_PORT + 1), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: dir,
+    stdio: 'pipe',
+    detached: true,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      server.stdout?.on('data', (data: Buffer) => {
+        output += String(data).replace(/\u001b\[[0-9;]*m/g, ''); // Vite colours its banner
+        if (output.includes(`:${APP_PORT + 1}/`)) resolve();
+      });
+      server.on('exit', (code) => reject(new Error(`vite exited with ${code}: ${output}`)));
+    });
+    const answer = await askTheApp(page, `http://localhost:${APP_PORT + 1}/`);
+    expect(answer.length).toBeGreaterThan(0);
+  } finally {
+    stopGroup(server);
+  }
+});
