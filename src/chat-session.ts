@@ -8,6 +8,11 @@ import type { SessionClient, SessionHost, SessionServices, SessionSettings, View
 import { checkSampling } from './settings-check.js';
 import { promptFor, streamInto, throttle, type Turn, type TurnPrompt } from './turn.js';
 
+/** How long stop() waits for the engine to acknowledge before it ends the engine's worker. */
+const STOP_WITHIN_MS = 1000;
+
+const sleep = (ms: number) => new Promise<void>((wake) => setTimeout(wake, ms));
+
 export type { SessionEvents, SessionHost, SessionServices, SessionSettings, ViewMessage } from './session-types.js';
 
 export class ChatSession extends ModelSession {
@@ -19,6 +24,9 @@ export class ChatSession extends ModelSession {
   /** send() calls still waiting for the model, and whether stop() came meanwhile. */
   private sendsWaiting = 0;
   private stopRequested = false;
+  /** The turn being answered, and its answer settling (resolves whatever the outcome). */
+  private turn: Turn | undefined;
+  private answering: Promise<void> = Promise.resolve();
   private restoring: Promise<void> = Promise.resolve();
   /** The history key the shown conversation belongs to. */
   private conversationKey: string | undefined;
@@ -48,14 +56,17 @@ export class ChatSession extends ModelSession {
     const settings = this.host.settings();
     const prompt = promptFor(this.conversation, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
     const turn = this.beginTurn(content, prompt.notice);
+    const answering = this.answer(turn, client, prompt, settings);
+    this.answering = answering.catch(() => {});
     try {
-      await this.answer(turn, client, prompt, settings);
+      await answering;
     } catch (error) {
-      throw this.failTurn(turn, error);
+      if (!turn.forcedStop) throw this.failTurn(turn, error);
+      this.restartAfterForcedStop(turn); // the engine did not stop when asked; the answer so far stays
     }
     await this.history.save(this.historyKey, this.conversation); // stored before send() resolves
     this.lastUsage = turn.usage;
-    this.setStatus('ready');
+    if (this.status === 'generating') this.setStatus('ready');
     const message = { role: turn.answer.role, content: turn.answer.content };
     this.host.emit('llama-chat-message', turn.usage ? { message, usage: turn.usage } : { message });
     return turn.answer.content;
@@ -87,8 +98,22 @@ export class ChatSession extends ModelSession {
     return this.client;
   }
 
+  /** After an answer the engine would not stop: a fresh worker loads the model again (from storage). */
+  private restartAfterForcedStop(turn: Turn): void {
+    turn.answer.stopped = true;
+    this.unload();
+    this.notice = 'The engine did not stop when asked, so it was restarted; the model is loading again.';
+    this.load().catch(() => {}); // shown in the view like any load
+  }
+
   private beginTurn(content: string, notice: string | undefined): Turn {
-    const turn: Turn = { question: { role: 'user', content }, answer: { role: 'assistant', content: '' }, usage: undefined };
+    const turn: Turn = {
+      question: { role: 'user', content },
+      answer: { role: 'assistant', content: '' },
+      usage: undefined,
+      forcedStop: false,
+    };
+    this.turn = turn;
     this.conversation = [...this.conversation, turn.question, turn.answer];
     this.notice = notice;
     this.error = undefined;
@@ -148,8 +173,18 @@ export class ChatSession extends ModelSession {
 
   /** Stops the answer under way; what was written so far stays. */
   async stop(): Promise<void> {
-    if (this.status === 'generating') await this.client?.interrupt();
-    else if (this.sendsWaiting > 0) this.stopRequested = true;
+    if (this.status !== 'generating') {
+      if (this.sendsWaiting > 0) this.stopRequested = true;
+      return;
+    }
+    const { client, turn, answering } = this;
+    void client?.interrupt().catch(() => {});
+    // An engine that does not acknowledge within a second is ended: stop always works.
+    const stopped = await Promise.race([answering.then(() => true), sleep(STOP_WITHIN_MS).then(() => false)]);
+    if (stopped || !turn || this.turn !== turn) return;
+    turn.forcedStop = true;
+    client?.terminate();
+    await answering;
   }
 
   /** Empties the conversation, and forgets the kept one; resolves once it is gone from storage. */

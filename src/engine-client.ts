@@ -1,5 +1,5 @@
 // The main thread's handle on the engine worker: an OpenAI-shaped API over comlink.
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import { installErrorTransfer } from '../protocol/error-transfer.js';
 import type { WorkerApi } from '../protocol/worker-api.js';
 import { AsyncQueue } from './async-queue.js';
@@ -7,7 +7,7 @@ import { findModel, knownModels } from './catalog.js';
 import { pickModel } from './model-choice.js';
 import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
 import { withAbsoluteUrls } from './model-urls.js';
-import { spawnWorker } from './spawn-worker.js';
+import { WorkerConnection } from './worker-connection.js';
 import type {
   CachedModel,
   ChatCompletion,
@@ -64,14 +64,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 }
 
 /**
- * Owns one worker. Every call races the worker's death, so a crashed worker turns into a
- * `worker-crashed` error instead of a promise that never settles.
+ * Owns one worker at a time (a fresh one after the last ended). Every call races the worker's
+ * death, so a crashed or vanished worker turns into `worker-crashed`, never a promise that
+ * does not settle.
  */
 export class EngineClient {
-  private worker: Worker | undefined;
-  private remote: Remote<WorkerApi> | undefined;
-  private died: Promise<never> | undefined;
-  private kill: ((error: LlamaChatError) => void) | undefined;
+  private connection: WorkerConnection | undefined;
 
   /** `models`: the page's own records, so their stored copies are found too. */
   constructor(private readonly models: readonly ModelRecord[] = []) {}
@@ -127,22 +125,18 @@ export class EngineClient {
   }
 
   async interrupt(): Promise<void> {
-    if (this.remote) await this.call((api) => api.interrupt());
+    if (this.connection) await this.call((api) => api.interrupt());
   }
 
   async unload(): Promise<void> {
-    if (this.remote) await this.call((api) => api.unload()).catch(() => {});
+    if (this.connection) await this.call((api) => api.unload()).catch(() => {});
     this.terminate();
   }
 
   /** Ends the worker at once; calls still under way fail with `aborted`. */
   terminate(): void {
-    this.kill?.(new LlamaChatError('aborted', 'The chat engine was unloaded.'));
-    this.worker?.terminate();
-    this.worker = undefined;
-    this.remote = undefined;
-    this.died = undefined;
-    this.kill = undefined;
+    this.connection?.terminate();
+    this.connection = undefined;
   }
 
   /** The headless `Engine` view of this client for `record`. */
@@ -168,32 +162,12 @@ export class EngineClient {
   }
 
   private start(): { remote: Remote<WorkerApi>; died: Promise<never> } {
-    if (!this.worker || !this.remote || !this.died) {
-      const worker = spawnWorker();
-      this.worker = worker;
-      this.remote = wrap<WorkerApi>(worker);
-      let answered = false; // a worker that never said a word did not start at all
-      worker.addEventListener('message', () => (answered = true), { once: true });
-      this.died = new Promise<never>((_, reject) => {
-        this.kill = reject;
-        worker.addEventListener('error', (event) => {
-          event.preventDefault();
-          reject(
-            answered
-              ? new LlamaChatError(
-                  'worker-crashed',
-                  `The chat engine stopped unexpectedly${event.message ? ` (${event.message})` : ''}. Try again; it will restart.`,
-                )
-              : new LlamaChatError(
-                  'worker-crashed',
-                  `The chat engine could not start: its script (llama-chat-worker.js, beside llama-chat.js) did not load. Serve every file of dist/ together, and on a page with a Content Security Policy allow that origin in worker-src and script-src.`,
-                ),
-          );
-          if (this.worker === worker) this.terminate();
-        });
+    if (!this.connection) {
+      const connection = new WorkerConnection(() => {
+        if (this.connection === connection) this.connection = undefined; // the next call starts a fresh one
       });
-      this.died.catch(() => {}); // observed through call(); never an unhandled rejection
+      this.connection = connection;
     }
-    return { remote: this.remote, died: this.died };
+    return this.connection;
   }
 }

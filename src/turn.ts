@@ -12,6 +12,8 @@ export interface Turn {
   question: ViewMessage;
   answer: ViewMessage;
   usage: CompletionUsage | undefined;
+  /** stop() had to end the engine's worker because it did not stop when asked. */
+  forcedStop: boolean;
 }
 
 /** The messages a turn sends: trimmed to the window, and the newest message alone as a fallback. */

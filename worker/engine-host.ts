@@ -2,6 +2,7 @@
 // what the engines store. worker/index.ts exposes it to the page with comlink.
 import { releaseProxy, type Remote } from 'comlink';
 import { LlamaChatError } from '../protocol/errors.js';
+import { holdLifeLock } from '../protocol/life-lock.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import type { CachedModel, ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
@@ -42,6 +43,8 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
   let loaded: LoadedModel | undefined;
 
   const host: WorkerApi = {
+    holdLifeLock,
+
     async load(record, onProgress) {
       await loaded?.unload();
       loaded = undefined;

@@ -48,10 +48,11 @@ class FakeClient implements SessionClient {
     this.fake.usage = undefined; // once
   }
   async interrupt(): Promise<void> {
-    this.interrupted = true;
+    if (!this.fake.deaf) this.interrupted = true;
   }
   terminate(): void {
     this.terminated = true;
+    this.fake.tokenGate?.reject(new LlamaChatError('aborted', 'The chat engine was unloaded.'));
   }
 }
 
@@ -63,6 +64,8 @@ class FakeEngine {
   loadError: Error | undefined;
   answerError: Error | undefined;
   usage: ChatCompletionChunk['usage'];
+  /** An engine that never acknowledges an interrupt. */
+  deaf = false;
 }
 
 function setup(settings: Partial<SessionSettings> = {}) {
@@ -219,4 +222,21 @@ test('a second send() while answering is refused without touching the answer und
   assert.equal(session.error, undefined);
   engine.tokenGate.resolve();
   assert.equal(await first, 'Hello there');
+});
+
+test('stop() on an engine that never acknowledges ends its worker, keeps the answer and loads again', async () => {
+  const { session, engine } = setup();
+  engine.deaf = true;
+  engine.tokenGate = deferred();
+  const sent = session.send('Hi');
+  while (session.messages.at(-1)?.content !== 'Hello') await new Promise((r) => setImmediate(r));
+  await session.stop();
+  assert.equal(engine.clients[0]!.terminated, true);
+  assert.equal(await sent, 'Hello'); // the answer so far, as after any stop
+  assert.equal(session.messages.at(-1)!.stopped, true);
+  assert.equal(session.messages.at(-1)!.failed, undefined);
+  engine.tokenGate = undefined;
+  while (session.status !== 'ready') await new Promise((r) => setImmediate(r));
+  assert.equal(engine.clients.length, 2, 'a fresh worker loaded the model again');
+  assert.equal(await session.send('Again'), 'Hello there');
 });

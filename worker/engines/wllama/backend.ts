@@ -12,6 +12,7 @@ import type { ChunkSink, LoadedModel, ProgressSink } from '../engine.js';
 import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { checkGgufHeader } from './gguf-header.js';
+import { watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
 import { UsageMeter } from './usage-meter.js';
 
@@ -22,6 +23,7 @@ export class WllamaModel implements LoadedModel {
     readonly record: ModelRecord,
     private readonly wllama: Wllama,
     private readonly log: EngineLog,
+    private readonly liveness: ReturnType<typeof watchLlamaCpp>,
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaModel> {
@@ -35,8 +37,9 @@ export class WllamaModel implements LoadedModel {
     const log = new EngineLog();
     const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
+    const liveness = watchLlamaCpp(); // its worker may end silently: fail then, do not wait
     try {
-      await wllama.loadModel([file], {
+      const loading = wllama.loadModel([file], {
         n_ctx: record.contextLength ?? DEFAULT_CONTEXT_LENGTH,
         // One thread: embedding pages are rarely cross-origin isolated, and more threads than
         // cores collapse throughput. WebGPU only where wllama's f16 shaders can run.
@@ -45,16 +48,18 @@ export class WllamaModel implements LoadedModel {
         n_parallel: 1,
         log_level: LogLevel.WARN,
       });
+      await Promise.race([loading, liveness.died]);
       // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
       if (!(wllama.getModelMetadata().hparams.nVocab > 0)) {
         throw new Error('llama.cpp could not read the model: the file is truncated or damaged');
       }
     } catch (error) {
+      liveness.stop();
       await wllama.exit().catch(() => {});
       await discardAndThrow(record, toEngineError(error, 'load', record.id, log.recent()));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
-    return new WllamaModel(record, wllama, log);
+    return new WllamaModel(record, wllama, log, liveness);
   }
 
   async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
@@ -65,7 +70,7 @@ export class WllamaModel implements LoadedModel {
     let finish: FinishReason = 'stop';
 
     try {
-      await this.wllama.createChatCompletion({
+      const answering = this.wllama.createChatCompletion({
         messages: request.messages,
         stream: true,
         abortSignal: abort.signal,
@@ -83,6 +88,7 @@ export class WllamaModel implements LoadedModel {
           if (choice?.finish_reason === 'length') finish = 'length';
         },
       });
+      await Promise.race([answering, this.liveness.died]);
     } catch (error) {
       if (!(error instanceof WllamaAbortError)) throw toEngineError(error, 'chat', this.record.id, this.log.recent());
       finish = 'abort';
@@ -98,6 +104,7 @@ export class WllamaModel implements LoadedModel {
 
   async unload(): Promise<void> {
     this.interrupt();
+    this.liveness.stop();
     await this.wllama.exit();
   }
 }
