@@ -14,6 +14,8 @@ export interface WorkerApi {
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
   unload(): Promise<void>;
+  /** True when `record`'s model is stored complete on this device (an engine that cannot tell says false). */
+  isStored(record: ModelRecord): Promise<boolean>;
   /** Stored models of every engine; `records` says which web-llm builds to look for. */
   listCache(records: ModelRecord[]): Promise<CachedModel[]>;
   /** Deletes a stored model: its record when known, else its id. */

@@ -36,7 +36,7 @@ export class ChatSession extends ModelSession {
 
   constructor(host: SessionHost, services: SessionServices) {
     super(host, services);
-    this.history = new SessionHistory(services.history);
+    this.history = new SessionHistory(services.history, (error) => this.keepFailed(error));
   }
 
   get messages(): readonly ViewMessage[] {
@@ -74,7 +74,8 @@ export class ChatSession extends ModelSession {
 
   /** Checks the settings, waits for the model; a failure here refuses the message. */
   private async readyForTurn(): Promise<SessionClient> {
-    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute);
+    const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH;
+    const invalid = checkSampling(this.host.settings(), this.host.settings().attribute, contextLength);
     if (invalid) throw this.refuse(this.fail(invalid, { keepStatus: true }));
     if (this.status === 'generating') {
       const busy = new LlamaChatError(
@@ -166,6 +167,14 @@ export class ChatSession extends ModelSession {
     return this.fail(failure);
   }
 
+  /** A save that failed is said, not swallowed: the conversation stays on the page meanwhile. */
+  private keepFailed(error: unknown): void {
+    const full = error instanceof DOMException && error.name === 'QuotaExceededError';
+    const why = full ? 'this device is out of storage' : 'storage refused it';
+    const message = `The conversation could not be kept on this device (${why}). It stays on this page until it is closed; free some space to keep it.`;
+    this.fail(new LlamaChatError('quota-exceeded', message), { keepStatus: true });
+  }
+
   private refuse(error: LlamaChatError): LlamaChatError {
     this.refusals.add(error);
     return error;
@@ -209,7 +218,7 @@ export class ChatSession extends ModelSession {
     }
     this.restoring = this.history
       .read(key)
-      .then((kept) => {
+      .then(({ messages: kept, earlier }) => {
         if (this.historyKey !== key || this.status === 'generating') return;
         if (this.conversationKey === undefined && this.conversation.length > 0) {
           this.conversationKey = key;
@@ -218,7 +227,12 @@ export class ChatSession extends ModelSession {
         }
         this.conversationKey = key;
         this.conversation = kept;
-        this.notice = undefined;
+        this.history.earlier = earlier;
+        const hidden = earlier.length + (kept.some((m) => m.fullContent !== undefined) ? 1 : 0);
+        this.notice =
+          hidden > 0
+            ? `This conversation is long: ${hidden} of its earliest messages (or parts) are kept on this device but not shown.`
+            : undefined;
         this.host.onChange();
       })
       .catch((error: unknown) => console.warn('llama-chat: the kept conversation could not be read', error));

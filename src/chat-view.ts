@@ -7,6 +7,7 @@ import type { ChatStatus, ModelRecord } from '../protocol/types.js';
 import { formatBytes } from './format.js';
 import type { MarkdownCache } from './markdown.js';
 import type { ProgressView } from './progress-tracker.js';
+import type { ConsentFacts } from './model-offers.js';
 import type { ViewMessage } from './session-types.js';
 
 type View = TemplateResult | typeof nothing;
@@ -49,16 +50,23 @@ export function messageView(message: ViewMessage, writing: boolean, markdown: Ma
   </div>`;
 }
 
-/** The step before a download: the model, its size, and the button that starts it. */
-export function consentView(record: ModelRecord | undefined, bytes: number | undefined, onConsent: () => void): View {
+/** The step before a download: the model, its size (or that it is stored), and the button that starts it. */
+export function consentView(record: ModelRecord | undefined, facts: ConsentFacts | undefined, onConsent: () => void): View {
   if (!record) return nothing; // still choosing the model for this device
+  const stored = facts?.model === record.id && facts.stored;
+  const bytes = facts?.model === record.id ? facts.bytes : undefined;
+  const size = stored
+    ? 'Stored on this device: starts without a download'
+    : bytes
+      ? `${formatBytes(bytes)} download, kept on this device for next time`
+      : 'Downloaded once, kept on this device';
   return html`<div part="consent" class="consent">
     <div class="consent-text">
       <strong>${record.label ?? record.id}</strong>
-      <span class="size">${bytes ? `${formatBytes(bytes)} download, kept on this device for next time` : 'Downloaded once, kept on this device'}</span>
+      <span class="size">${size}</span>
       <span>It runs in your browser: nothing you type leaves this device.</span>
     </div>
-    <button part="load-button" type="button" @click=${onConsent}>Download and start</button>
+    <button part="load-button" type="button" @click=${onConsent}>${stored ? 'Start' : 'Download and start'}</button>
   </div>`;
 }
 

@@ -83,6 +83,12 @@ export class EngineClient {
     estimate: () => this.call((api) => api.estimate()),
   };
 
+  /** True when `record`'s model is stored complete on this device. */
+  async isStored(record: ModelRecord): Promise<boolean> {
+    const resolved = withAbsoluteUrls(record);
+    return this.call((api) => api.isStored(resolved));
+  }
+
   async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
     const resolved = withAbsoluteUrls(record);
     return this.call((api) => api.load(resolved, proxy(onProgress)));

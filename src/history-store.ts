@@ -5,6 +5,8 @@ import type { ChatMessage } from '../protocol/types.js';
 
 export interface StoredMessage extends ChatMessage {
   stopped?: boolean;
+  /** Only in memory: the whole text of a message restored cut (it is saved whole). */
+  fullContent?: string;
 }
 
 let store: UseStore | undefined;
@@ -16,16 +18,46 @@ function isStoredMessage(value: unknown): value is StoredMessage {
   return (role === 'user' || role === 'assistant') && typeof content === 'string';
 }
 
-/** The kept conversation; anything that is not a list of messages reads as an empty one. */
-export async function loadHistory(key: string): Promise<StoredMessage[]> {
-  const value: unknown = await get(key, conversations());
-  const list = (value as { messages?: unknown } | undefined)?.messages;
-  if (!Array.isArray(list)) return [];
-  return list.filter(isStoredMessage).map(({ role, content, stopped }) => (stopped ? { role, content, stopped: true } : { role, content }));
+/** At most this much of a kept conversation comes back (newest first): enough for any chat, small enough to render at once. */
+export const RESTORE_LIMITS = { messages: 400, characters: 400_000 } as const;
+
+export interface RestoredHistory {
+  /** What is shown: the newest messages; one longer than the limit is cut (its whole text in `fullContent`). */
+  messages: StoredMessage[];
+  /** Earlier messages left out, verbatim: kept in storage by every later save. */
+  earlier: StoredMessage[];
 }
 
+/** The kept conversation, newest messages first within RESTORE_LIMITS; anything else reads as empty. */
+export async function loadHistory(key: string): Promise<RestoredHistory> {
+  const value: unknown = await get(key, conversations());
+  const list = (value as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(list)) return { messages: [], earlier: [] };
+  const plain = list
+    .filter(isStoredMessage)
+    .map(({ role, content, stopped }): StoredMessage => (stopped ? { role, content, stopped: true } : { role, content }));
+  return limitHistory(plain);
+}
+
+/** The newest messages that fit RESTORE_LIMITS; a single message longer than the limit shows its start. */
+export function limitHistory(all: readonly StoredMessage[]): RestoredHistory {
+  const shown: StoredMessage[] = [];
+  let characters = 0;
+  let first = all.length;
+  while (first > 0 && shown.length < RESTORE_LIMITS.messages && characters < RESTORE_LIMITS.characters) {
+    const message = all[first - 1]!;
+    const room = RESTORE_LIMITS.characters - characters;
+    const cut = message.content.length > room;
+    shown.unshift(cut ? { ...message, content: `${message.content.slice(0, room)} […]`, fullContent: message.content } : message);
+    characters += Math.min(room, message.content.length);
+    first -= 1;
+  }
+  return { messages: shown, earlier: all.slice(0, first) };
+}
 export function saveHistory(key: string, messages: readonly StoredMessage[]): Promise<void> {
-  const plain = messages.map(({ role, content, stopped }) => (stopped ? { role, content, stopped: true } : { role, content }));
+  const plain = messages.map(({ role, content, stopped, fullContent }) =>
+    stopped ? { role, content: fullContent ?? content, stopped: true } : { role, content: fullContent ?? content },
+  );
   return set(key, { version: 1, savedAt: Date.now(), messages: plain }, conversations());
 }
 

@@ -5,15 +5,17 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession, type SessionEvents, type SessionSettings } from './chat-session.js';
 import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
+import type { ErrorAction } from './chat-view.js';
 import { errorAction, type ErrorActionContext } from './error-actions.js';
 import { styles } from './llama-chat.styles.js';
 import { MarkdownCache } from './markdown.js';
+import { RenderPacer } from './render-pacer.js';
 import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
 import { modelsAttribute, optionalNumber } from './attribute-converters.js';
 import { browserServices } from './browser-services.js';
-import { alternativeModel, DownloadSizes } from './model-offers.js';
-import { deleteOtherModels } from './storage-actions.js';
+import { alternativeModel, ConsentLookup } from './model-offers.js';
+import { deleteOtherModels, isStoredHere } from './storage-actions.js';
 import { modelsSetting } from './models-attribute.js';
 
 /**
@@ -95,9 +97,9 @@ export class LlamaChat extends LitElement {
   private announcement = '';
 
   private readonly markdown = new MarkdownCache();
-  private readonly sizes = new DownloadSizes();
+  private readonly consentFacts = new ConsentLookup();
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
-  private frame = 0;
+  private readonly pacer = new RenderPacer(this);
 
   private readonly session = new ChatSession(
     {
@@ -110,7 +112,7 @@ export class LlamaChat extends LitElement {
         historyKey: this.historyKey || undefined,
         attribute: (name) => this.getAttribute(name),
       }),
-      onChange: () => this.queueRender(),
+      onChange: () => this.pacer.queue(this.session.status === 'generating'),
       settled: () => this.updateComplete,
       emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
         if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
@@ -168,8 +170,7 @@ export class LlamaChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.pacer.cancel();
     // Moving the element (removed and added back in one task) is not leaving: decide after it.
     setTimeout(() => {
       if (!this.isConnected) this.session.unload();
@@ -186,21 +187,7 @@ export class LlamaChat extends LitElement {
     if (this.session.status !== 'idle' || !this.isConnected) return;
     // Failures are shown in the view and reported through events.
     if (this.autoload) this.session.load().catch(() => {});
-    else this.session.prepare().then(() => this.sizes.describe(this.session.record(), () => this.requestUpdate()), () => {}); // prettier-ignore
-  }
-
-  /** While an answer streams, at most one render per frame; anything else renders at once. */
-  private queueRender(): void {
-    if (this.session.status !== 'generating') {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-      this.requestUpdate();
-    } else if (!this.frame) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.requestUpdate();
-      });
-    }
+    else this.session.prepare().then(() => this.describeModel(), () => {}); // prettier-ignore
   }
 
   private announce(text: string): void {
@@ -218,7 +205,7 @@ export class LlamaChat extends LitElement {
     const record = this.session.record();
     const busy = status === 'downloading' || status === 'loading';
     const generating = status === 'generating';
-    const consent = () => consentView(record, this.sizes.shown?.bytes, () => this.onConsent());
+    const consent = () => consentView(record, this.consentFacts.shown, () => this.onConsent());
     return html`
       <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
@@ -238,7 +225,7 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${error ? errorView(error, errorAction(error.code, this.actions)) : nothing}
+        ${error ? errorView(error, this.withFocusAfter(errorAction(error.code, this.actions))) : nothing}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
@@ -252,10 +239,26 @@ export class LlamaChat extends LitElement {
     return this.session.status === 'idle' && !this.autoload;
   }
 
+  /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
+  private describeModel(): void {
+    const isStored = (record: ModelRecord) => isStoredHere(browserServices.createClient(this.session.models()), record);
+    this.consentFacts.describe(this.session.record(), isStored, () => this.requestUpdate());
+  }
+
   private onConsent(): void {
     // The user agreed to a large download: ask the browser not to evict it under pressure.
     void navigator.storage?.persist?.().catch(() => false);
     this.session.load().catch(() => {});
+    this.focusInput(); // the button goes away: the person can write while the model loads
+  }
+
+  /** After an error's button, focus goes to the input (the button itself goes away). */
+  private withFocusAfter(action: ErrorAction | undefined): ErrorAction | undefined {
+    return action && { ...action, run: () => (action.run(), this.focusInput()) };
+  }
+
+  private focusInput(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
   }
 
   /** What the error panel's button may do. */

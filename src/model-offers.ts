@@ -34,19 +34,38 @@ export function alternativeModel(current: ModelRecord | undefined, pageModels: r
     .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
 }
 
-/** The consent step's download size of the model shown, found once per model. */
-export class DownloadSizes {
-  shown: { model: string; bytes: number | undefined } | undefined;
+/** What the consent step says of the model shown: stored here already, or its download size. */
+export interface ConsentFacts {
+  model: string;
+  /** Stored complete on this device: "Start", no size, and no request to the model's host. */
+  stored: boolean;
+  bytes: number | undefined;
+}
 
-  /** Looks up `record`'s size (at most once per model) and calls `onChange` when it is known. */
-  describe(record: ModelRecord | undefined, onChange: () => void): void {
+/** The consent step's facts about the model shown, found once per model. */
+export class ConsentLookup {
+  shown: ConsentFacts | undefined;
+
+  /**
+   * Asks `isStored` first; only a model not stored here gets its size (from the record, else
+   * one HEAD request). Calls `onChange` whenever more is known.
+   */
+  describe(record: ModelRecord | undefined, isStored: (record: ModelRecord) => Promise<boolean>, onChange: () => void): void {
     if (!record || this.shown?.model === record.id) return;
-    this.shown = { model: record.id, bytes: record.sizeBytes };
+    const facts: ConsentFacts = { model: record.id, stored: false, bytes: record.sizeBytes };
+    this.shown = facts;
     onChange();
-    void downloadSize(record).then((bytes) => {
-      if (bytes === undefined || this.shown?.model !== record.id) return;
-      this.shown = { model: record.id, bytes };
+    void (async () => {
+      const stored = await isStored(record).catch(() => false);
+      if (this.shown !== facts) return;
+      if (stored) {
+        this.shown = { ...facts, stored: true };
+        return onChange();
+      }
+      const bytes = await downloadSize(record);
+      if (bytes === undefined || this.shown !== facts) return;
+      this.shown = { ...facts, bytes };
       onChange();
-    });
+    })();
   }
 }

@@ -10,7 +10,7 @@ import type {
   LoadProgress,
   ModelRecord,
 } from '../protocol/types.js';
-import type { StoredMessage } from './history-store.js';
+import type { RestoredHistory, StoredMessage } from './history-store.js';
 import type { ModelChoice } from './model-choice.js';
 import type { AttributeReader } from './settings-check.js';
 
@@ -47,6 +47,7 @@ export interface SessionHost {
 /** The part of EngineClient the session uses: one worker, one model. */
 export interface SessionClient {
   load(record: ModelRecord, onProgress: (progress: LoadProgress) => void): Promise<void>;
+  isStored(record: ModelRecord): Promise<boolean>;
   stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
   interrupt(): Promise<void>;
   terminate(): void;
@@ -54,7 +55,7 @@ export interface SessionClient {
 }
 
 export interface HistoryStorage {
-  load(key: string): Promise<StoredMessage[]>;
+  load(key: string): Promise<RestoredHistory>;
   save(key: string, messages: readonly StoredMessage[]): Promise<void>;
   delete(key: string): Promise<void>;
 }

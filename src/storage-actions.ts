@@ -1,4 +1,5 @@
 // What the element may do to the models stored on this device, on the person's request.
+import type { ModelRecord } from '../protocol/types.js';
 import type { SessionClient } from './session-types.js';
 
 /** After quota-exceeded: deletes the stored models other than `keep`, then ends the client. */
@@ -7,6 +8,15 @@ export async function deleteOtherModels(client: SessionClient, keep: string | un
     for (const cached of await client.cache.list()) {
       if (cached.id !== keep) await client.cache.delete(cached.id);
     }
+  } finally {
+    client.terminate();
+  }
+}
+
+/** Whether `record` is stored complete here, asked of `client`'s worker, which then ends. */
+export async function isStoredHere(client: SessionClient, record: ModelRecord): Promise<boolean> {
+  try {
+    return await client.isStored(record);
   } finally {
     client.terminate();
   }

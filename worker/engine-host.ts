@@ -4,7 +4,7 @@ import { releaseProxy, type Remote } from 'comlink';
 import { LlamaChatError } from '../protocol/errors.js';
 import { holdLifeLock } from '../protocol/life-lock.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
-import type { CachedModel, ModelRecord } from '../protocol/types.js';
+import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, type ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
 import { EngineRegistry } from './engines/registry.js';
 
@@ -39,6 +39,17 @@ function codeLoadFailure(error: unknown): LlamaChatError | undefined {
   );
 }
 
+/** What no engine could do with a request: an answer longer than the model's whole window. */
+function requestProblem(request: ChatCompletionRequest, record: ModelRecord): LlamaChatError | undefined {
+  const limit = record.contextLength ?? DEFAULT_CONTEXT_LENGTH;
+  const max = request.max_tokens;
+  if (max === undefined || (Number.isInteger(max) && max >= 1 && max <= limit)) return undefined;
+  return new LlamaChatError(
+    'bad-input',
+    `max_tokens ${max} is out of range: use a whole number from 1 to ${limit} (the context window of ${record.id}).`,
+  );
+}
+
 export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
   let loaded: LoadedModel | undefined;
 
@@ -62,6 +73,11 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
         await withSink(onChunk, () => Promise.resolve());
         throw new Error('No model is loaded: call load() first.');
       }
+      const invalid = requestProblem(request, active.record);
+      if (invalid) {
+        await withSink(onChunk, () => Promise.resolve());
+        throw invalid;
+      }
       await withSink(onChunk, (sink) => active.chat(request, sink));
     },
 
@@ -72,6 +88,11 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
     async unload() {
       await loaded?.unload();
       loaded = undefined;
+    },
+
+    async isStored(record) {
+      const adapter = await registry.adapter(record.engine);
+      return (await adapter.isStored?.(record)) ?? false;
     },
 
     async listCache(records) {

@@ -24,6 +24,9 @@ class FakeClient implements SessionClient {
   requests: ChatCompletionRequest[] = [];
   constructor(private readonly fake: FakeEngine) {}
   readonly cache = { list: async () => [], delete: async () => {} };
+  async isStored(): Promise<boolean> {
+    return false;
+  }
   async load(record: ModelRecord): Promise<void> {
     this.loads.push(record.id);
     await this.fake.loadGate?.promise;
@@ -95,7 +98,7 @@ function setup(settings: Partial<SessionSettings> = {}) {
     },
     pickModel: async (id, models) => ({ record: models.find((m) => m.id === id) ?? A }),
     history: {
-      load: async (key) => (stored.get(key) as never) ?? [],
+      load: async (key) => ({ messages: (stored.get(key) as never) ?? [], earlier: [] }),
       save: async (key, messages) => void stored.set(key, messages),
       delete: async (key) => void stored.delete(key),
     },

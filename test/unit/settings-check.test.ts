@@ -27,3 +27,15 @@ test('each unusable value is bad-input naming the attribute and the value as wri
   }
   assert.match(checkSampling({ temperature: Infinity, maxTokens: undefined })!.message, /temperature="Infinity"/);
 });
+
+test("max-tokens is bounded by the model's context window, and the message says the bound", () => {
+  assert.equal(
+    checkSampling({ temperature: undefined, maxTokens: 512 }, () => null, 512),
+    undefined,
+  );
+  for (const maxTokens of [513, 2 ** 31, 2 ** 32]) {
+    const error = checkSampling({ temperature: undefined, maxTokens }, () => null, 512);
+    assert.equal(error?.code, 'bad-input');
+    assert.match(error.message, /from 1 to 512 \(this model's context window\)/);
+  }
+});

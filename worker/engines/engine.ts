@@ -20,6 +20,8 @@ export interface EngineAdapter {
   load(record: ModelRecord, onProgress: ProgressSink): Promise<LoadedModel>;
   /** This engine's stored models. `records`: the models the page knows, for engines that keep no list. */
   listStored(records: readonly ModelRecord[]): Promise<CachedModel[]>;
+  /** True when `record` is stored complete, known without loading the engine's code; absent: cannot tell. */
+  isStored?(record: ModelRecord): Promise<boolean>;
   /** Deletes what this engine stores for `id` (`record` when the page knows it); nothing stored is fine. */
   deleteStored(id: string, record: ModelRecord | undefined): Promise<void>;
 }

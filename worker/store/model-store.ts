@@ -101,6 +101,12 @@ async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index:
   await putChunk(manifest, index, new Blob([bytes]));
 }
 
+/** The file of `record` is stored complete (from the same URL). */
+export async function isModelFileStored(record: ModelRecord): Promise<boolean> {
+  const manifest = await getManifest(record.id);
+  return !!manifest?.complete && manifest.url === record.url;
+}
+
 export function deleteModelFile(id: string): Promise<void> {
   return deleteModel(id);
 }

@@ -1,12 +1,13 @@
 // GGUF models on llama.cpp (wllama): files kept in our model store, loaded as Blobs.
 import type { EngineAdapter } from '../engine.js';
-import { deleteModelFile, listModelFiles } from '../../store/model-store.js';
+import { deleteModelFile, isModelFileStored, listModelFiles } from '../../store/model-store.js';
 
 export const wllamaAdapter: EngineAdapter = {
   async load(record, onProgress) {
     const { WllamaModel } = await import('./backend.js');
     return WllamaModel.load(record, onProgress);
   },
+  isStored: (record) => isModelFileStored(record),
   listStored: () => listModelFiles(),
   deleteStored: (id) => deleteModelFile(id),
 };
