@@ -21,4 +21,6 @@ export interface WorkerApi {
   /** Deletes a stored model: its record when known, else its id. */
   deleteFromCache(record: ModelRecord | string): Promise<void>;
   estimate(): Promise<StorageEstimate>;
+  /** Deletes every model file and engine cache the library keeps here; returns what another tab still holds. */
+  forgetStoredModels(): Promise<string[]>;
 }

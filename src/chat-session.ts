@@ -206,6 +206,16 @@ export class ChatSession extends ModelSession {
     return this.history.forget(this.historyKey);
   }
 
+  /** Deletes every byte the library stored on this origin and starts over, empty and idle. */
+  async forgetEverything(): Promise<void> {
+    await this.stop();
+    this.conversation = [];
+    this.history.earlier = [];
+    this.notice = undefined;
+    this.unload({ forgetError: true });
+    await this.services.createClient(this.models()).forgetEverything();
+  }
+
   /**
    * Shows the conversation kept under `history-key` (after a reload, or when the key changes).
    * A conversation begun before any key was set is kept under the new key instead.

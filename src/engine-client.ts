@@ -6,6 +6,7 @@ import { AsyncQueue } from './async-queue.js';
 import { findModel, knownModels } from './catalog.js';
 import { pickModel } from './model-choice.js';
 import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
+import { forgetAllHistory } from './history-store.js';
 import { withAbsoluteUrls } from './model-urls.js';
 import { WorkerConnection } from './worker-connection.js';
 import type {
@@ -41,6 +42,8 @@ export interface Engine {
   interrupt(): Promise<void>;
   /** Frees the model and ends the worker. */
   unload(): Promise<void>;
+  /** Deletes every byte the library stored on this origin (models, engine caches, conversations); ends the worker. */
+  forgetEverything(): Promise<void>;
   readonly cache: ModelCache;
 }
 
@@ -139,6 +142,23 @@ export class EngineClient {
     this.terminate();
   }
 
+  /**
+   * Deletes every byte the library stored on this origin: model files, web-llm's caches and
+   * every kept conversation. A fresh worker does it, after this one (and its connections) ended.
+   */
+  async forgetEverything(): Promise<void> {
+    this.terminate();
+    try {
+      const held = await this.call((api) => api.forgetStoredModels());
+      await forgetAllHistory();
+      if (held.length > 0) {
+        throw new LlamaChatError('aborted', `Another tab still has ${held.join(', ')} open; it is deleted as soon as that tab closes it.`);
+      }
+    } finally {
+      this.terminate();
+    }
+  }
+
   /** Ends the worker at once; calls still under way fail with `aborted`. */
   terminate(): void {
     this.connection?.terminate();
@@ -153,6 +173,7 @@ export class EngineClient {
       model: record,
       chat: { completions: { create } },
       interrupt: () => this.interrupt(),
+      forgetEverything: () => this.forgetEverything(),
       unload: () => this.unload(),
       cache: this.cache,
     };

@@ -23,3 +23,8 @@ export function errorAction(code: ErrorCode, context: ErrorActionContext): Error
   if (code === 'bad-input') return undefined; // the page's configuration must change: trying again cannot help
   return { label: code === 'device-lost' ? 'Reload the model' : 'Try again', run: () => context.load().catch(ignore) };
 }
+
+/** `action`, running `after` once it has run (e.g. to move focus off the button it removes). */
+export function thenRun(action: ErrorAction | undefined, after: () => void): ErrorAction | undefined {
+  return action && { ...action, run: () => (action.run(), after()) };
+}

@@ -61,6 +61,18 @@ export function saveHistory(key: string, messages: readonly StoredMessage[]): Pr
   return set(key, { version: 1, savedAt: Date.now(), messages: plain }, conversations());
 }
 
+/** Deletes every kept conversation of every key: the whole database, after closing this page's connection. */
+export async function forgetAllHistory(): Promise<void> {
+  const open = store;
+  store = undefined;
+  await open?.('readonly', (conversations) => conversations.transaction.db.close());
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('llama-chat-history');
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('The conversations could not be deleted.'));
+  });
+}
+
 export function deleteHistory(key: string): Promise<void> {
   return del(key, conversations());
 }

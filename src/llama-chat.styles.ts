@@ -124,6 +124,7 @@ export const styles = css`
   .markdown :is(h3, h4, h5, h6) { font-size: 1.05em; }
   .markdown :is(ul, ol) { padding-left: 1.4em; }
   .markdown a { color: var(--_accent); text-underline-offset: 2px; }
+  .markdown .link-host { color: var(--_muted); font-size: 0.85em; word-break: break-all; }
   .markdown blockquote { border-left: 3px solid var(--_border); padding-left: 0.75em; color: var(--_muted); }
   .markdown code { font-family: var(--_code-font); font-size: 0.9em; }
   .markdown :not(pre) > code { background: var(--_bg); border-radius: 4px; padding: 0.1em 0.3em; }

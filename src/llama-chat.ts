@@ -5,10 +5,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession, type SessionEvents, type SessionSettings } from './chat-session.js';
 import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
-import type { ErrorAction } from './chat-view.js';
-import { errorAction, type ErrorActionContext } from './error-actions.js';
+import { errorAction, thenRun, type ErrorActionContext } from './error-actions.js';
 import { styles } from './llama-chat.styles.js';
-import { MarkdownCache } from './markdown.js';
+import { linkPolicy, MarkdownCache } from './markdown.js';
 import { RenderPacer } from './render-pacer.js';
 import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
@@ -73,6 +72,7 @@ export class LlamaChat extends LitElement {
     placeholder: { type: String },
     historyKey: { type: String, attribute: 'history-key' },
     theme: { type: String, reflect: true },
+    links: { type: String },
   };
 
   /** Model id: from the built-in catalog or from `models`. */
@@ -93,11 +93,17 @@ export class LlamaChat extends LitElement {
   declare historyKey: string | undefined;
   /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
+  /** Links in answers: absent (all, each showing its host), `off`, or the allowed host names. */
+  declare links: string | undefined;
   /** The text of the polite live region: the last finished answer. */
   private announcement = '';
 
   private readonly markdown = new MarkdownCache();
-  private readonly consentFacts = new ConsentLookup();
+  /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
+  private readonly consentFacts = new ConsentLookup(
+    (record) => isStoredHere(browserServices.createClient(this.session.models()), record),
+    () => this.requestUpdate(),
+  );
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
 
@@ -163,6 +169,12 @@ export class LlamaChat extends LitElement {
     return this.session.clear();
   }
 
+  /** Deletes every byte the library stored on this origin: all models, engine caches and kept conversations. */
+  forgetEverything(): Promise<void> {
+    this.autoload = false; // what was just forgotten is not downloaded again by itself
+    return this.session.forgetEverything();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.hasUpdated) this.requestUpdate(); // back on the page: willUpdate starts what autoload asks
@@ -183,11 +195,12 @@ export class LlamaChat extends LitElement {
     // A new model or list makes earlier failures moot (an unknown id may be known now).
     if (modelChanged || changed.has('models')) this.session.unload({ forgetError: true });
     if (changed.has('historyKey')) void this.session.restore();
+    if (changed.has('links')) this.markdown.setLinkPolicy(linkPolicy(this.links));
     // Off the page nothing starts: a removed element frees its worker and stays idle.
     if (this.session.status !== 'idle' || !this.isConnected) return;
     // Failures are shown in the view and reported through events.
     if (this.autoload) this.session.load().catch(() => {});
-    else this.session.prepare().then(() => this.describeModel(), () => {}); // prettier-ignore
+    else this.session.prepare().then(() => this.consentFacts.describe(this.session.record()), () => {}); // prettier-ignore
   }
 
   private announce(text: string): void {
@@ -225,7 +238,7 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${error ? errorView(error, this.withFocusAfter(errorAction(error.code, this.actions))) : nothing}
+        ${error ? errorView(error, thenRun(errorAction(error.code, this.actions), this.focusInput)) : nothing}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
@@ -239,12 +252,6 @@ export class LlamaChat extends LitElement {
     return this.session.status === 'idle' && !this.autoload;
   }
 
-  /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
-  private describeModel(): void {
-    const isStored = (record: ModelRecord) => isStoredHere(browserServices.createClient(this.session.models()), record);
-    this.consentFacts.describe(this.session.record(), isStored, () => this.requestUpdate());
-  }
-
   private onConsent(): void {
     // The user agreed to a large download: ask the browser not to evict it under pressure.
     void navigator.storage?.persist?.().catch(() => false);
@@ -252,14 +259,8 @@ export class LlamaChat extends LitElement {
     this.focusInput(); // the button goes away: the person can write while the model loads
   }
 
-  /** After an error's button, focus goes to the input (the button itself goes away). */
-  private withFocusAfter(action: ErrorAction | undefined): ErrorAction | undefined {
-    return action && { ...action, run: () => (action.run(), this.focusInput()) };
-  }
-
-  private focusInput(): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
-  }
+  /** After a button that goes away, focus goes to the input. */
+  private focusInput = () => void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
 
   /** What the error panel's button may do. */
   private get actions(): ErrorActionContext {

@@ -58,25 +58,71 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
 /** Direction overrides and isolates, which can make a link read as something it is not ("gpj.exe" as "exe.jpg"). */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
-function stripBidiControls(link: HTMLAnchorElement): void {
-  const href = link.getAttribute('href');
-  if (href) link.setAttribute('href', href.replace(BIDI_CONTROLS, ''));
-  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+function stripBidiControls(root: Element): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     (node as Text).data = (node as Text).data.replace(BIDI_CONTROLS, '');
   }
 }
 
+/**
+ * Which links in answers stay links: all (the default), none (`links="off"`), or those to the
+ * listed hosts. A link that does not is shown as its text.
+ */
+export type LinkPolicy = 'all' | 'none' | readonly string[];
+
+/** The `links` attribute as a policy: "off"/"none", absent/"all", or host names separated by spaces. */
+export function linkPolicy(attribute: string | undefined): LinkPolicy {
+  const value = attribute?.trim().toLowerCase();
+  if (!value || value === 'all') return 'all';
+  if (value === 'off' || value === 'none') return 'none';
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
+function allowed(url: URL, policy: LinkPolicy): boolean {
+  if (policy === 'all') return true;
+  if (policy === 'none') return false;
+  return url.protocol !== 'mailto:' && policy.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
+}
+
+/**
+ * A link shows where it really goes: its host (in punycode, so a look-alike name cannot pass
+ * for the real one) right after its text; the model's own title is dropped. Links the policy
+ * does not allow become their text.
+ */
+function revealDestination(link: HTMLAnchorElement, policy: LinkPolicy): void {
+  const href = (link.getAttribute('href') ?? '').replace(BIDI_CONTROLS, '');
+  stripBidiControls(link);
+  let url: URL | undefined;
+  try {
+    url = new URL(href);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !allowed(url, policy)) {
+    link.replaceWith(document.createTextNode(link.textContent ?? ''));
+    return;
+  }
+  link.setAttribute('href', url.href);
+  const destination = document.createElement('span');
+  destination.className = 'link-host';
+  destination.textContent = url.protocol === 'mailto:' ? ' (email)' : ` (${url.host})`;
+  link.after(destination);
+}
+
 /** Markdown → a sanitized fragment, with a copy button on each code block. */
-export function renderMarkdown(source: string): DocumentFragment {
+export function renderMarkdown(source: string, policy: LinkPolicy = 'all'): DocumentFragment {
   const html = parser.parse(source, { async: false });
   const fragment = purifier.sanitize(html, {
     ALLOWED_TAGS,
-    ALLOWED_ATTR: ['href', 'title', 'align', 'start', 'target', 'rel'],
+    ALLOWED_ATTR: ['href', 'align', 'start', 'target', 'rel'],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    // DOMPurify holds every other attribute's value to the URI pattern too; these two are no URIs.
+    ADD_URI_SAFE_ATTR: ['align', 'start'],
     RETURN_DOM_FRAGMENT: true,
   });
-  for (const link of fragment.querySelectorAll('a')) stripBidiControls(link);
+  for (const link of fragment.querySelectorAll('a')) revealDestination(link, policy);
+  for (const code of fragment.querySelectorAll('pre, code')) stripBidiControls(code);
   for (const pre of fragment.querySelectorAll('pre')) {
     const block = document.createElement('div');
     block.className = 'code-block';
@@ -99,7 +145,15 @@ const LIVE_PARSE_INTERVAL_MS = 100;
  * answer streams, only that answer is parsed again, never the whole conversation.
  */
 export class MarkdownCache {
-  private readonly views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number }>();
+  private views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number }>();
+  private policy: LinkPolicy = 'all';
+
+  /** A new link policy renders every message again. */
+  setLinkPolicy(policy: LinkPolicy): void {
+    if (JSON.stringify(policy) === JSON.stringify(this.policy)) return;
+    this.policy = policy;
+    this.views = new WeakMap();
+  }
 
   /** `live`: the text is still growing, so a parse may wait for the next interval. */
   render(message: object, source: string, live = false): HTMLElement {
@@ -112,7 +166,7 @@ export class MarkdownCache {
     }
     const now = performance.now();
     if (view.source !== source && (!live || now - view.parsedAt >= LIVE_PARSE_INTERVAL_MS)) {
-      view.node.replaceChildren(renderMarkdown(source));
+      view.node.replaceChildren(renderMarkdown(source, this.policy));
       view.source = source;
       view.parsedAt = now;
     }

@@ -46,11 +46,18 @@ export interface ConsentFacts {
 export class ConsentLookup {
   shown: ConsentFacts | undefined;
 
+  /** `isStored` asks the engine; `onChange` runs whenever more is known. */
+  constructor(
+    private readonly isStored: (record: ModelRecord) => Promise<boolean>,
+    private readonly onChange: () => void,
+  ) {}
+
   /**
    * Asks `isStored` first; only a model not stored here gets its size (from the record, else
    * one HEAD request). Calls `onChange` whenever more is known.
    */
-  describe(record: ModelRecord | undefined, isStored: (record: ModelRecord) => Promise<boolean>, onChange: () => void): void {
+  describe(record: ModelRecord | undefined): void {
+    const { isStored, onChange } = this;
     if (!record || this.shown?.model === record.id) return;
     const facts: ConsentFacts = { model: record.id, stored: false, bytes: record.sizeBytes };
     this.shown = facts;

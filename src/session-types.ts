@@ -48,6 +48,8 @@ export interface SessionHost {
 export interface SessionClient {
   load(record: ModelRecord, onProgress: (progress: LoadProgress) => void): Promise<void>;
   isStored(record: ModelRecord): Promise<boolean>;
+  /** Deletes every byte the library stored on this origin; the worker ends. */
+  forgetEverything(): Promise<void>;
   stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
   interrupt(): Promise<void>;
   terminate(): void;

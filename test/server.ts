@@ -6,7 +6,9 @@
 //   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
-//               ?stall=MS waits that long between the headers and the body (a slow download)
+//               ?stall=MS waits that long between the headers and the body (a slow download),
+//               ?reason=TEXT with ?status sets the status text, ?gzip=1 compresses the body,
+//               ?nolength=1 sends no Content-Length (and ?extra=N bytes more than the file)
 //   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/;
 //               ?csp=no-wasm or ?csp=no-blob-worker leave out one thing the library needs
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
@@ -15,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -86,7 +89,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (url.pathname.startsWith('/mlc/') && mlcFault === 'drop') return void req.socket.destroy();
 
   const forced = Number(url.searchParams.get('status'));
-  if (forced) return void res.writeHead(forced).end(`forced ${forced}`);
+  // ?reason=… sets the status text, as a hostile or chatty server may.
+  if (forced) return void res.writeHead(forced, url.searchParams.get('reason') ?? undefined).end(`forced ${forced}`);
 
   const file = resolvePath(url.pathname);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
@@ -103,6 +107,23 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const dist = `${cross ? CDN_ORIGIN : ''}/dist/`;
     const html = (await readFile(file, 'utf8')).replaceAll('%DIST%', dist);
     return void res.writeHead(200, { 'Content-Type': type }).end(html);
+  }
+
+  // ?gzip=1: the file compressed on the fly (Content-Encoding: gzip, Content-Length of the
+  // compressed bytes); ?nolength=1: no Content-Length (chunked), and ?extra=N more bytes of
+  // garbage after the file, as a misbehaving host might send.
+  if (url.searchParams.get('gzip') === '1') {
+    const body = gzipSync(await readFile(file));
+    res.writeHead(200, { 'Content-Type': type, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+    return void res.end(req.method === 'HEAD' ? undefined : body);
+  }
+  if (url.searchParams.get('nolength') === '1') {
+    res.writeHead(200, { 'Content-Type': type });
+    if (req.method === 'HEAD') return void res.end();
+    const extra = Number(url.searchParams.get('extra') ?? 0);
+    res.write(await readFile(file));
+    for (let sent = 0; sent < extra; sent += 65536) res.write(Buffer.alloc(Math.min(65536, extra - sent), 0x5a));
+    return void res.end();
   }
 
   let start = 0;

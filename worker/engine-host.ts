@@ -7,6 +7,7 @@ import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, type ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
 import { EngineRegistry } from './engines/registry.js';
+import { forgetStoredModels } from './forget.js';
 
 /**
  * Calls a main-thread callback without waiting per call, then waits once for the last one:
@@ -105,6 +106,11 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
       const record: ModelRecord | undefined = typeof target === 'string' ? undefined : target;
       if (loaded?.record.id === id) await host.unload();
       for (const adapter of await registry.all()) await adapter.deleteStored(id, record);
+    },
+
+    async forgetStoredModels() {
+      await host.unload();
+      return forgetStoredModels();
     },
 
     async estimate() {

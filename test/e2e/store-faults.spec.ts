@@ -109,20 +109,35 @@ test('too little storage fails with quota-exceeded naming the bytes needed and a
 }, testInfo) => {
   const requests = modelRequestLog(page);
   await openPage(page);
-  const huge = 1e15;
-  await addChatFor(page, { ...tinyRecord(new URL(page.url()).origin), sizeBytes: huge });
+  // Something stored first, so the free space is measurably less than the quota.
+  await addChatFor(page, tinyRecord(new URL(page.url()).origin), { autoload: '' });
+  await waitReady(page);
+  const { usage, quota } = await page.evaluate(async () => {
+    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+    return { usage, quota };
+  });
+  const needed = Math.floor(quota - usage / 2); // fits the quota, not the space left
+  const before = gets(requests).length;
+  await page.evaluate(() => (window.recorded = []));
+  await addChatFor(page, { ...tinyRecord(new URL(page.url()).origin), id: 'second-model', sizeBytes: needed });
   expect(await tryLoad(page)).toBe('quota-exceeded');
   const { message } = (await events(page, 'llama-chat-error'))[0]!.detail as { message: string };
-  const available = await page.evaluate(async () => {
-    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
-    return quota - usage;
-  });
-  expect(message).toContain(`${huge} bytes`);
+  expect(message).toContain(`${needed} bytes`);
   const named = Number(/only .* \((\d+) bytes\) is available/.exec(message)?.[1]);
-  expect(Math.abs(named - available) / available).toBeLessThan(0.01);
-  expect(gets(requests)).toHaveLength(0);
-  expect(await readManifest(page, TINY_ID)).toBeUndefined();
+  expect(Math.abs(named - (quota - usage)) / (quota - usage)).toBeLessThan(0.01);
+  expect(gets(requests)).toHaveLength(before); // not a byte of it was requested
+  expect(await readManifest(page, 'second-model')).toBeUndefined();
   recordFigures(testInfo, { faultsSurvived: 1 });
+});
+
+test('a model larger than the whole quota is bad-input (freeing space cannot help), before any download', async ({ page }) => {
+  const requests = modelRequestLog(page);
+  await openPage(page);
+  await addChatFor(page, { ...tinyRecord(new URL(page.url()).origin), sizeBytes: 1e15 });
+  expect(await tryLoad(page)).toBe('bad-input');
+  await expect(page.locator('llama-chat [part=error]')).toContainText('more than this browser lets the site store at all');
+  await expect(page.locator('llama-chat [part=error-action]')).toHaveCount(0); // no "Free space" that cannot work
+  expect(gets(requests)).toHaveLength(0);
 });
 
 test('two tabs loading the same model at once download it once and both work', async ({ context }, testInfo) => {

@@ -27,6 +27,7 @@ class FakeClient implements SessionClient {
   async isStored(): Promise<boolean> {
     return false;
   }
+  async forgetEverything(): Promise<void> {}
   async load(record: ModelRecord): Promise<void> {
     this.loads.push(record.id);
     await this.fake.loadGate?.promise;

@@ -46,6 +46,13 @@ function database(): Promise<IDBPDatabase<StoreSchema>> {
   return opened;
 }
 
+/** Closes this worker's connection (so the database can be deleted); the next use opens it again. */
+export async function closeStore(): Promise<void> {
+  const db = opened;
+  opened = undefined;
+  (await db?.catch(() => undefined))?.close();
+}
+
 function chunksOf(id: string, from = 0, to = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([id, from], [id, to]);
 }

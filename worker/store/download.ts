@@ -23,7 +23,8 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   }
 
   const response = await fetchModel(record, start > 0 ? `bytes=${start}-` : undefined);
-  let size = Number(response.headers.get('content-length') ?? 0);
+  // A compressed body's Content-Length counts compressed bytes, not the file's.
+  let size = isEncoded(response) ? 0 : Number(response.headers.get('content-length') ?? 0);
   if (start > 0) {
     const total = totalFromContentRange(response);
     if (response.status === 206 && total === previous?.size) {
@@ -83,6 +84,16 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   for (;;) {
     const { done, value } = await readOrFail(reader, record);
     if (done) break;
+    // More than Content-Length can only be a compressed body whose encoding this page may not read.
+    if (size && loaded + value.length > size) size = 0;
+    if (loaded + value.length > byteLimit(record, size)) {
+      await reader.cancel().catch(() => {});
+      await deleteModel(record.id);
+      throw new LlamaChatError(
+        'integrity',
+        `The server sent more than the ${byteLimit(record, size)} bytes expected for ${record.id}, so the download was stopped and discarded. Check the model URL and the record's sizeBytes.`,
+      );
+    }
     let offset = 0;
     while (offset < value.length) {
       const take = Math.min(value.length - offset, chunkBytes - filled);
@@ -101,6 +112,17 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
     throw new LlamaChatError('network', `The download of ${record.id} ended after ${loaded} of ${size} bytes. Try again to resume it.`);
   }
   await putManifest({ ...manifest, size: loaded, complete: true });
+}
+
+/** Never store more than the file can be: its Content-Length, else the record's size (published sizes are rounded: 5% more). */
+function byteLimit(record: ModelRecord, contentLength: number): number {
+  if (contentLength) return contentLength;
+  return record.sizeBytes ? Math.ceil(record.sizeBytes * 1.05) : Number.POSITIVE_INFINITY;
+}
+
+function isEncoded(response: Response): boolean {
+  const encoding = response.headers.get('content-encoding');
+  return !!encoding && encoding !== 'identity';
 }
 
 /** Bytes `start`..`end` (inclusive) of the model file, for repairing one chunk. */
@@ -176,6 +198,13 @@ function totalFromContentRange(response: Response): number {
 async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<void> {
   if (!navigator.storage?.estimate || !(bytesNeeded > 0)) return;
   const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
+  if (bytesNeeded > quota) {
+    // No amount of freeing space can help: the model is larger than all this site may store.
+    throw new LlamaChatError(
+      'bad-input',
+      `${record.id} needs ${formatMB(bytesNeeded)} of storage, more than this browser lets the site store at all (${formatMB(quota)}). Choose a smaller model.`,
+    );
+  }
   const available = Math.max(0, quota - usage);
   if (bytesNeeded > available) {
     throw new LlamaChatError(
