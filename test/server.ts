@@ -8,7 +8,10 @@
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
 //               ?stall=MS waits that long between the headers and the body (a slow download),
 //               ?reason=TEXT with ?status sets the status text, ?gzip=1 compresses the body,
-//               ?nolength=1 sends no Content-Length (and ?extra=N bytes more than the file)
+//               ?nolength=1 sends no Content-Length (and ?extra=N bytes more than the file),
+//               ?nocors=1 leaves out Access-Control-Allow-Origin
+//   /dist-without-worker/, /dist-without-engine/  dist/ with the worker script or wllama's
+//               chunk missing (pages: ?dist=without-worker or ?dist=without-engine)
 //   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/;
 //               ?csp=no-wasm or ?csp=no-blob-worker leave out one thing the library needs
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
@@ -23,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MOUNTS: Record<string, string> = {
   '/dist/': join(ROOT, 'dist'),
+  // The same files with one missing, as a half-uploaded or half-cached dist/ would be.
+  '/dist-without-worker/': join(ROOT, 'dist'),
+  '/dist-without-engine/': join(ROOT, 'dist'),
   '/pages/': join(ROOT, 'test/e2e/pages'),
   '/models/': join(ROOT, 'test/.generated'),
   '/mlc/': join(ROOT, 'test/.generated/mlc'),
@@ -73,7 +79,8 @@ function resolvePath(pathname: string): string | undefined {
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-  res.setHeader('Access-Control-Allow-Origin', '*');
+  // ?nocors=1: a host that does not let other origins read its files.
+  if (url.searchParams.get('nocors') !== '1') res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', 'Range');
   res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges');
   res.setHeader('Cache-Control', 'no-store');
@@ -92,6 +99,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   // ?reason=… sets the status text, as a hostile or chatty server may.
   if (forced) return void res.writeHead(forced, url.searchParams.get('reason') ?? undefined).end(`forced ${forced}`);
 
+  const missing =
+    (url.pathname.startsWith('/dist-without-worker/') && /\/llama-chat-worker\.js$/.test(url.pathname)) ||
+    (url.pathname.startsWith('/dist-without-engine/') && /\/wllama-backend-[^/]*\.js$/.test(url.pathname));
+  if (missing) return void res.writeHead(404).end('not found');
   const file = resolvePath(url.pathname);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
@@ -103,8 +114,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (strictPage) res.setHeader('Content-Security-Policy', WEAKENED_CSP[strictPage.searchParams.get('csp') ?? ''] ?? STRICT_CSP);
 
   if (extname(file) === '.html') {
-    const cross = url.searchParams.get('dist') === 'cross';
-    const dist = `${cross ? CDN_ORIGIN : ''}/dist/`;
+    const which = url.searchParams.get('dist');
+    const dist = which === 'cross' ? `${CDN_ORIGIN}/dist/` : which?.startsWith('without-') ? `/dist-${which}/` : '/dist/';
     const html = (await readFile(file, 'utf8')).replaceAll('%DIST%', dist);
     return void res.writeHead(200, { 'Content-Type': type }).end(html);
   }

@@ -14,7 +14,7 @@ export const CONSUMERS = join(ROOT, 'test/.generated/consumers');
 const TARBALL = join(CONSUMERS, 'llama-chat.tgz');
 const TINY_MODEL = join(ROOT, 'test/.generated/tiny.gguf');
 
-export type AppName = 'vite' | 'webpack' | 'react';
+export type AppName = 'vite' | 'webpack' | 'react' | 'esbuild';
 
 function run(command: string, args: string[], cwd: string): void {
   try {

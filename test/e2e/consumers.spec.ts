@@ -73,6 +73,10 @@ test('a React 19 app that renders <llama-chat> before importing the package (mod
   await expect(page.locator('llama-chat')).toHaveAttribute('theme', 'dark');
 });
 
+test('an esbuild app, with dist/ copied beside its bundle as the README says, loads a model and answers', async ({ page }) => {
+  expect((await servedBuild('esbuild', page)).length).toBeGreaterThan(0);
+});
+
 test('the same Vite app under the Vite dev server: one worker module, answers after ready', async ({ page }) => {
   const dir = prepareApp('vite', { build: false });
   const server: ChildProcess = spawn('npx', ['vite', '--port', String(APP_PORT + 1), '--strictPort', '--host', '127.0.0.1'], {
