@@ -259,8 +259,8 @@ test.describe('history', () => {
     expect(dom.pwned).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(images).toEqual([]);
-    // Only the Markdown allow-list: no img, script, svg, iframe, style, div.
-    for (const tag of dom.tags) expect(['a', 'button', 'code', 'div', 'p', 'pre', 'strong', 'em', 'br']).toContain(tag);
+    // Only the Markdown allow-list (and the span that shows a link's host): no img, script, svg, iframe, style.
+    for (const tag of dom.tags) expect(['a', 'button', 'code', 'div', 'p', 'pre', 'strong', 'em', 'br', 'span']).toContain(tag);
     expect(dom.tags).not.toContain('img');
     expect(dom.tags).not.toContain('script');
     expect(dom.handlers).toEqual([]);
