@@ -2,26 +2,42 @@
 // any way (a crash, close(), terminate(), a wasm thread gone), so whoever waits for it learns
 // of the death at once: no `error` event is needed, and a worker that vanished silently is seen.
 
-/** Holds the lock `name` until this worker (or page) ends. */
-export function holdLifeLock(name: string): void {
-  void globalThis.navigator.locks?.request(name, () => new Promise<never>(() => {}));
+/** Holds the lock `name` until this worker (or page) ends; resolves once it is held. */
+export function holdLifeLock(name: string): Promise<void> {
+  return new Promise<void>((held) => {
+    const locks = globalThis.navigator.locks;
+    if (!locks) return held();
+    void locks.request(name, () => {
+      held();
+      return new Promise<never>(() => {});
+    });
+  });
 }
 
-const POLL_MS = 50;
-/** How long the holder may take to take the lock at all (its script is still loading). */
-const TAKE_WITHIN_MS = 30_000;
+const POLL_MS = 20;
+
+export interface WatchOptions {
+  /** The holder said it took the lock: queue for it at once. */
+  knownHeld?: boolean;
+  /**
+   * A holder not seen holding the lock within this time is taken for gone (it ended before it
+   * could take it). Absent: keep waiting (never resolves for a lock never taken).
+   */
+  goneIfNotHeldWithinMs?: number;
+}
 
 /**
- * Resolves once the holder of `name` is gone: first waits to see it held, then queues for it
- * (granted only when the holder ends). Never resolves where Web Locks are missing; `signal`
- * stops watching (then it never resolves either).
+ * Resolves once the holder of `name` is gone: first waits to see it held (unless known), then
+ * queues for it (granted only when the holder ends). Never resolves where Web Locks are
+ * missing; `signal` stops watching (then it never resolves either).
  */
-export async function whenReleased(name: string, signal: AbortSignal): Promise<void> {
+export async function whenReleased(name: string, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
   const locks = globalThis.navigator.locks;
   if (!locks) return never();
-  const deadline = Date.now() + TAKE_WITHIN_MS;
-  while (!(await locks.query()).held?.some((lock) => lock.name === name)) {
-    if (signal.aborted || Date.now() > deadline) return never();
+  const deadline = Date.now() + (options.goneIfNotHeldWithinMs ?? Number.POSITIVE_INFINITY);
+  while (!options.knownHeld && !(await locks.query()).held?.some((lock) => lock.name === name)) {
+    if (signal.aborted) return never();
+    if (Date.now() > deadline) return; // it never took the lock: it is gone
     await new Promise((wait) => setTimeout(wait, POLL_MS));
   }
   try {

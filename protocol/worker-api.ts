@@ -5,8 +5,8 @@ import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgr
 export type Sink<T> = (value: T) => void;
 
 export interface WorkerApi {
-  /** Takes the life lock `name` (protocol/life-lock.ts), so the page sees this worker end. */
-  holdLifeLock(name: string): void;
+  /** Takes the life lock `name` (protocol/life-lock.ts), so the page sees this worker end; resolves once held. */
+  holdLifeLock(name: string): Promise<void>;
   /** Downloads (when not stored) and loads `record`, replacing any model loaded before. */
   load(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void>;
   /** Streams one answer into `onChunk`; resolves when it is complete or interrupted. */

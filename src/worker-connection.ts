@@ -29,8 +29,12 @@ export class WorkerConnection {
       this.end(answered ? crashed(event.message) : notStarted());
     });
     const lock = `llama-chat:worker:${crypto.randomUUID()}`;
-    this.remote.holdLifeLock(lock).catch(() => {}); // a worker that cannot answer is caught above
-    void whenReleased(lock, this.watching.signal).then(() => this.end(vanished()));
+    // Watched from the moment the worker says it holds the lock: an end right after is seen too.
+    this.remote
+      .holdLifeLock(lock)
+      .then(() => whenReleased(lock, this.watching.signal, { knownHeld: true }))
+      .then(() => this.end(vanished()))
+      .catch(() => {}); // a worker that cannot answer at all is caught by its error event
   }
 
   /** Ends the worker at once; calls still under way fail with `reason`. */

@@ -70,7 +70,8 @@ test('the engine worker ends silently mid-load (a stalled download): worker-cras
   await openPage(page);
   await addChat(page, { autoload: '' }, '?stall=4000');
   await expect.poll(() => engineWorkers(page).length).toBe(1);
-  await page.waitForFunction(() => window.chat.status === 'downloading');
+  // The download has begun inside the worker (its first progress report), and stalls there.
+  await page.waitForFunction(() => window.recorded.some((e) => e.type === 'llama-chat-progress'));
   await closeSilently(engineWorkers(page)[0]!);
   await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'worker-crashed');
   expect((await events(page, 'llama-chat-error')).map((e) => (e.detail as { code: string }).code)).toEqual(['worker-crashed']);

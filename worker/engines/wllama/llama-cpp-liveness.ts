@@ -40,7 +40,8 @@ function install(): void {
       super(code ? createObjectURL(new Blob([holdLock, code], { type: code.type })) : url, options);
       scripts.delete(String(url));
       if (!code) return;
-      void whenReleased(lock, this.watching.signal).then(() => {
+      // Its script is already in memory: a worker that has not taken the lock within seconds never will.
+      void whenReleased(lock, this.watching.signal, { goneIfNotHeldWithinMs: 10_000 }).then(() => {
         const error = new LlamaChatError(
           'worker-crashed',
           "The model's engine (llama.cpp) stopped without a word. Try again; it will restart.",
