@@ -6,6 +6,7 @@ import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import type { CachedModel, ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
 import { EngineRegistry } from './engines/registry.js';
+import { structuredChat } from './structured/structured-chat.js';
 
 /**
  * Calls a main-thread callback without waiting per call, then waits once for the last one:
@@ -59,7 +60,7 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
         await withSink(onChunk, () => Promise.resolve());
         throw new Error('No model is loaded: call load() first.');
       }
-      await withSink(onChunk, (sink) => active.chat(request, sink));
+      await withSink(onChunk, (sink) => structuredChat(active, request, sink));
     },
 
     interrupt() {
