@@ -2,19 +2,20 @@
 // ChatSession beside it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatSession, type SessionEvents, type SessionSettings } from './chat-session.js';
+import { ChatSession, type SessionEvents } from './chat-session.js';
+import { elementSettings } from './element-settings.js';
 import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
-import { errorAction, type ErrorActionContext } from './error-actions.js';
+import { elementActions, errorAction } from './error-actions.js';
 import { styles } from './llama-chat.styles.js';
 import { MarkdownCache } from './markdown.js';
 import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
 import { modelsAttribute, optionalNumber } from './attribute-converters.js';
 import { browserServices } from './browser-services.js';
-import { alternativeModel, DownloadSizes } from './model-offers.js';
-import { deleteOtherModels } from './storage-actions.js';
-import { modelsSetting } from './models-attribute.js';
+import type { PageTool } from './page-tools.js';
+import { toolView } from './tool-view.js';
+import { DownloadSizes } from './model-offers.js';
 
 /**
  * A private chat with a language model that runs in the visitor's browser.
@@ -26,6 +27,8 @@ import { modelsSetting } from './models-attribute.js';
  * @fires llama-chat-token - `{ delta }` for each piece of an answer as it streams
  * @fires llama-chat-message - `{ message, usage? }` when an answer is complete
  * @fires llama-chat-error - `{ code, message }` for every failure a person sees
+ * @fires llama-chat-tool-call - `{ name, arguments }` when the model calls one of `tools`
+ * @fires llama-chat-tool-result - `{ name, result?, error? }` when a tool call has its outcome
  *
  * @csspart container - the frame around everything
  * @csspart header - the top bar with the model name and status
@@ -34,6 +37,9 @@ import { modelsSetting } from './models-attribute.js';
  * @csspart message - every message (also `user-message` or `assistant-message`)
  * @csspart user-message - a message the person wrote
  * @csspart assistant-message - an answer
+ * @csspart tool-call - a call of a page tool in the conversation
+ * @csspart tool-allow - the button that lets a tool with `confirm` run
+ * @csspart tool-deny - the button that refuses it
  * @csspart notice - a quiet note, e.g. that early messages were left out of the context
  * @csspart consent - the step before downloading: model, size and the load button
  * @csspart load-button - the button that starts the download
@@ -71,6 +77,8 @@ export class LlamaChat extends LitElement {
     placeholder: { type: String },
     historyKey: { type: String, attribute: 'history-key' },
     theme: { type: String, reflect: true },
+    tools: { attribute: false },
+    toolChoice: { type: String, attribute: 'tool-choice' },
   };
 
   /** Model id: from the built-in catalog or from `models`. */
@@ -91,6 +99,10 @@ export class LlamaChat extends LitElement {
   declare historyKey: string | undefined;
   /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
+  /** Functions on the page the model may call: `{ name, description, parameters, run(args), confirm?, timeoutMs? }`. */
+  declare tools: PageTool[];
+  /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
+  declare toolChoice: 'auto' | 'required';
   /** The text of the polite live region: the last finished answer. */
   private announcement = '';
 
@@ -101,15 +113,7 @@ export class LlamaChat extends LitElement {
 
   private readonly session = new ChatSession(
     {
-      settings: (): SessionSettings => ({
-        model: this.model,
-        ...modelsSetting(this.models),
-        systemPrompt: this.systemPrompt,
-        temperature: this.temperature,
-        maxTokens: this.maxTokens,
-        historyKey: this.historyKey || undefined,
-        attribute: (name) => this.getAttribute(name),
-      }),
+      settings: () => elementSettings(this),
       onChange: () => this.queueRender(),
       settled: () => this.updateComplete,
       emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
@@ -124,6 +128,8 @@ export class LlamaChat extends LitElement {
     super();
     this.model = ''; // the best built-in model for this device
     this.models = [];
+    this.tools = [];
+    this.toolChoice = 'auto';
     this.systemPrompt = '';
     this.autoload = false;
     this.placeholder = 'Type a message…';
@@ -136,7 +142,7 @@ export class LlamaChat extends LitElement {
 
   /** The conversation so far (read-only copies). */
   get messages(): ChatMessage[] {
-    return this.session.messages.map(({ role, content }) => ({ role, content }));
+    return this.session.chatMessages.map(({ role, content }) => ({ role, content }));
   }
 
   /** Downloads (if needed) and loads the model. */
@@ -230,7 +236,8 @@ export class LlamaChat extends LitElement {
           ${repeat(
             messages,
             (_, i) => i,
-            (m) => messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+            (m) =>
+              m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
           )}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
@@ -238,7 +245,17 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${error ? errorView(error, errorAction(error.code, this.actions)) : nothing}
+        ${
+          error
+            ? errorView(
+                error,
+                errorAction(
+                  error.code,
+                  elementActions(this.session, (id) => this.useModel(id)),
+                ),
+              )
+            : nothing
+        }
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
@@ -258,23 +275,10 @@ export class LlamaChat extends LitElement {
     this.session.load().catch(() => {});
   }
 
-  /** What the error panel's button may do. */
-  private get actions(): ErrorActionContext {
-    return {
-      status: this.session.status,
-      clear: () => this.clear(),
-      load: () => this.session.load(),
-      freeSpaceAndRetry: async () => {
-        await deleteOtherModels(browserServices.createClient(this.session.models()), this.session.record()?.id);
-        await this.session.load();
-      },
-      alternative: () => alternativeModel(this.session.record(), this.session.models()),
-      useModel: async (id) => {
-        this.model = id;
-        await this.updateComplete;
-        await this.session.load();
-      },
-    };
+  private async useModel(id: string): Promise<void> {
+    this.model = id;
+    await this.updateComplete;
+    await this.session.load();
   }
 
   private onSubmit(event: SubmitEvent): void {

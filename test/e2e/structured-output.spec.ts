@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Validator } from '@cfworker/json-schema';
 import type { JsonSchema, ModelRecord } from '../../protocol/types.js';
-import { tinyRecord } from './helpers.js';
+import { tinyAltRecord, tinyRecord } from './helpers.js';
 
 const ANSWERS = 20;
 
@@ -128,7 +128,7 @@ test('without the constraint the same model does not write JSON', async ({ page 
 
 test('a model with another vocabulary (JSON-spanning pieces) is held to the schema too', async ({ page }) => {
   const origin = await open(page);
-  const record: ModelRecord = { ...tinyRecord(origin), id: 'tiny-alt-model', url: `${origin}/models/tiny-alt.gguf` };
+  const record: ModelRecord = tinyAltRecord(origin);
   const outcomes = await answers(page, record, SCHEMAS.order, ANSWERS, 160);
   const validator = new Validator(SCHEMAS.order as object, '2020-12', false);
   for (const outcome of outcomes) {

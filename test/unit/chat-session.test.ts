@@ -76,6 +76,8 @@ function setup(settings: Partial<SessionSettings> = {}) {
     temperature: undefined,
     maxTokens: undefined,
     historyKey: undefined,
+    tools: [],
+    toolChoice: 'auto',
     ...settings,
   };
   const host: SessionHost = {

@@ -65,15 +65,14 @@ function callSchema(tool: ChatTool): JsonSchema {
   };
 }
 
-/** What the model is told: the tools, and how to answer. */
+/** What the model is told: the tools, and how to answer (short: it takes room in the context). */
 export function toolInstructions(plan: ToolPlan): string {
   const list = plan.tools
     .map(
       (t) =>
-        `- ${t.function.name}: ${t.function.description ?? '(no description)'} Arguments (JSON Schema): ${JSON.stringify(t.function.parameters ?? NO_PARAMETERS)}`,
+        `- ${t.function.name}${t.function.description ? `: ${t.function.description}` : ''} Arguments: ${JSON.stringify(t.function.parameters ?? NO_PARAMETERS)}`,
     )
     .join('\n');
-  const call = 'To call a tool, answer {"tool_calls": [{"name": "<tool name>", "arguments": {…}}]}.';
-  const answer = plan.mayAnswer ? ' To answer the user directly, answer {"content": "<your answer>"}.' : ' You must call a tool now.';
-  return `You can call these tools:\n${list}\n${call}${answer} Answer with that JSON only.`;
+  const answer = plan.mayAnswer ? ', or {"content": "<answer>"} to answer directly' : '';
+  return `Tools:\n${list}\nAnswer {"tool_calls": [{"name": "<tool>", "arguments": {…}}]} to call one${answer}.`;
 }
