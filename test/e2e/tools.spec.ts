@@ -114,8 +114,8 @@ test('a tool with confirm asks first; Deny (by keyboard) refuses it without runn
   // Told it was declined, the model may try again (tool_choice is "auto" after the first round).
   while (!settled) {
     if (await deny.isVisible()) {
-      await deny.focus();
-      await page.keyboard.press('Enter');
+      // Focus and Enter (keyboard reachable); the button may go between the look and the press.
+      await deny.press('Enter', { timeout: 1000 }).catch(() => {});
     } else {
       await page.waitForTimeout(50);
     }
