@@ -58,7 +58,10 @@ function relativeAssetUrls(): Plugin {
 /** Engine chunks are named for their engine and file (web-llm-backend-<hash>.js), not just "backend". */
 function workerChunkName(chunk: { name: string; facadeModuleId: string | null }): string {
   const engineFile = /engines\/([^/]+)\/([^/.]+)\.ts$/.exec(chunk.facadeModuleId ?? '');
-  return engineFile ? `${engineFile[1]}-${engineFile[2]}-[hash].js` : '[name]-[hash].js';
+  if (engineFile) return `${engineFile[1]}-${engineFile[2]}-[hash].js`;
+  // The JSON Schema validator, loaded by the worker only when an answer has a schema.
+  if (/@cfworker[\\/]json-schema/.test(chunk.facadeModuleId ?? '')) return 'json-schema-validator-[hash].js';
+  return '[name]-[hash].js';
 }
 
 // `npm run build` → dist/llama-chat.js (the element), its worker and the wasm, all found

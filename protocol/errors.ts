@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'aborted',
   'context-overflow',
   'bad-input',
+  /** A structured answer (response_format, tool call) that does not match its schema. */
+  'invalid-output',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,17 +37,68 @@ export interface ChatMessage {
   content: string;
 }
 
+/** A JSON Schema (the subset llama.cpp's grammar conversion enforces; see the README). */
+export type JsonSchema = { [keyword: string]: unknown } | boolean;
+
+/** OpenAI's `response_format`: free text, any JSON object, or JSON matching a schema. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: JsonSchema; strict?: boolean | null } };
+
+/** A function the model may call (OpenAI's shape). */
+export interface ChatTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean | null };
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+/** A call the model made: `arguments` is a JSON string, as in OpenAI's API. */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** An assistant turn that called tools. */
+export interface AssistantToolCallMessage {
+  role: 'assistant';
+  content: string | null;
+  tool_calls: ToolCall[];
+}
+
+/** A tool's result, answering the call `tool_call_id`. */
+export interface ToolResultMessage {
+  role: 'tool';
+  content: string;
+  tool_call_id: string;
+}
+
+export type RequestMessage = ChatMessage | AssistantToolCallMessage | ToolResultMessage;
+
 export interface ChatCompletionRequest {
-  messages: ChatMessage[];
+  messages: RequestMessage[];
   stream?: boolean;
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
   seed?: number;
   stream_options?: { include_usage?: boolean };
+  response_format?: ResponseFormat;
+  tools?: ChatTool[];
+  tool_choice?: ToolChoice;
 }
 
-export type FinishReason = 'stop' | 'length' | 'abort';
+export type FinishReason = 'stop' | 'length' | 'abort' | 'tool_calls';
+
+/** A tool call as it streams: OpenAI's `delta.tool_calls[i]` (here always whole, in one chunk). */
+export interface ToolCallDelta {
+  index: number;
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
 
 export interface CompletionUsage {
   prompt_tokens: number;
@@ -69,7 +120,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string };
+    delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
     finish_reason: FinishReason | null;
   }>;
   usage?: CompletionUsage;
@@ -82,7 +133,8 @@ export interface ChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string };
+    /** `content` is null when the model called tools instead of answering. */
+    message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] };
     finish_reason: FinishReason;
   }>;
   usage: CompletionUsage;

@@ -18,6 +18,10 @@ const rows = [
   ['`llama-chat-worker.js` and its core chunk: the worker, started on load', matching(/^llama-chat-worker(-core-.*)?\.js$/)],
   ['wllama (GGUF on the CPU): its chunks and wasm, fetched by the worker for a GGUF model', matching(/^wllama-.*\.(js|wasm)$/)],
   ['web-llm (MLC on WebGPU): its chunks, fetched by the worker for an MLC model', matching(/^(web-llm-.*|lib-.*)\.js$/)],
+  [
+    'JSON Schema validator (@cfworker/json-schema), fetched by the worker when an answer has a schema',
+    matching(/^json-schema-validator-.*\.js$/),
+  ],
 ];
 const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { encoding: 'utf8' }));
 const table = [

@@ -4,8 +4,9 @@ import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type CompletionUsage } from '../protocol/types.js';
 import { ModelSession } from './model-session.js';
 import { SessionHistory } from './session-history.js';
-import type { SessionClient, SessionHost, SessionServices, SessionSettings, ViewMessage } from './session-types.js';
+import type { SessionClient, SessionHost, SessionServices, SessionSettings, ToolActivity, ViewMessage } from './session-types.js';
 import { checkSampling } from './settings-check.js';
+import { answerWithTools } from './tool-loop.js';
 import { promptFor, streamInto, throttle, type Turn, type TurnPrompt } from './turn.js';
 
 /** How long stop() waits for the engine to acknowledge before it ends the engine's worker. */
@@ -43,6 +44,11 @@ export class ChatSession extends ModelSession {
     return this.conversation;
   }
 
+  /** The conversation without tool calls: what is sent, kept and reported. */
+  get chatMessages(): readonly ViewMessage[] {
+    return this.conversation.filter((m) => !m.tool);
+  }
+
   /** True when `error`, thrown by send(), means its message was not taken into the conversation. */
   isRefusal(error: unknown): boolean {
     return error instanceof Error && this.refusals.has(error);
@@ -54,7 +60,7 @@ export class ChatSession extends ModelSession {
     if (!content) return '';
     const client = await this.readyForTurn();
     const settings = this.host.settings();
-    const prompt = promptFor(this.conversation, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
+    const prompt = promptFor(this.chatMessages, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
     const turn = this.beginTurn(content, prompt.notice);
     const answering = this.answer(turn, client, prompt, settings);
     this.answering = answering.catch(() => {});
@@ -64,7 +70,7 @@ export class ChatSession extends ModelSession {
       if (!turn.forcedStop) throw this.failTurn(turn, error);
       this.restartAfterForcedStop(turn); // the engine did not stop when asked; the answer so far stays
     }
-    await this.history.save(this.historyKey, this.conversation); // stored before send() resolves
+    await this.history.save(this.historyKey, this.chatMessages); // stored before send() resolves
     this.lastUsage = turn.usage;
     if (this.status === 'generating') this.setStatus('ready');
     const message = { role: turn.answer.role, content: turn.answer.content };
@@ -119,7 +125,7 @@ export class ChatSession extends ModelSession {
     this.notice = notice;
     this.error = undefined;
     this.setStatus('generating');
-    void this.history.save(this.historyKey, this.conversation);
+    void this.history.save(this.historyKey, this.chatMessages);
     return turn;
   }
 
@@ -144,11 +150,30 @@ export class ChatSession extends ModelSession {
 
   private async stream(turn: Turn, client: SessionClient, messages: ChatMessage[], settings: SessionSettings): Promise<void> {
     const request = { messages, temperature: settings.temperature, max_tokens: settings.maxTokens };
-    const saver = throttle(() => void this.history.save(this.historyKey, this.conversation, turn.answer));
-    await streamInto(turn, client.stream({ ...request, stream: true, stream_options: { include_usage: true } }), (delta) => {
+    const saver = throttle(() => void this.history.save(this.historyKey, this.chatMessages, turn.answer));
+    const onDelta = (delta: string) => {
       this.host.emit('llama-chat-token', { delta });
       this.host.onChange();
       saver(); // what has come so far is kept while it streams
+    };
+    if (settings.tools.length === 0) {
+      await streamInto(turn, client.stream({ ...request, stream: true, stream_options: { include_usage: true } }), onDelta);
+      return;
+    }
+    const show = (activity: ToolActivity) => {
+      const at = this.conversation.indexOf(turn.answer);
+      this.conversation = [
+        ...this.conversation.slice(0, at),
+        { role: 'assistant', content: '', tool: activity },
+        ...this.conversation.slice(at),
+      ];
+      this.host.onChange();
+    };
+    await answerWithTools(turn, client, messages, settings, {
+      emit: this.host.emit.bind(this.host),
+      onChange: () => this.host.onChange(),
+      show,
+      onDelta,
     });
   }
 
@@ -163,7 +188,7 @@ export class ChatSession extends ModelSession {
       turn.answer.stopped = true;
       turn.answer.failed = failure.code;
     }
-    void this.history.save(this.historyKey, this.conversation);
+    void this.history.save(this.historyKey, this.chatMessages);
     return this.fail(failure);
   }
 
@@ -232,7 +257,7 @@ export class ChatSession extends ModelSession {
         if (this.historyKey !== key || this.status === 'generating') return;
         if (this.conversationKey === undefined && this.conversation.length > 0) {
           this.conversationKey = key;
-          void this.history.save(key, this.conversation);
+          void this.history.save(key, this.chatMessages);
           return;
         }
         this.conversationKey = key;

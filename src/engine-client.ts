@@ -18,6 +18,7 @@ import type {
   LoadProgress,
   ModelRecord,
   StorageEstimate,
+  ToolCall,
 } from '../protocol/types.js';
 
 installErrorTransfer();
@@ -116,9 +117,11 @@ export class EngineClient {
     let content = '';
     let finish: FinishReason = 'stop';
     let last: ChatCompletionChunk | undefined;
+    const calls: ToolCall[] = [];
     for await (const chunk of this.stream({ ...request, stream: true, stream_options: { include_usage: true } })) {
       const choice = chunk.choices[0];
       content += choice?.delta.content ?? '';
+      for (const { index, ...call } of choice?.delta.tool_calls ?? []) calls[index] = call;
       finish = choice?.finish_reason ?? finish;
       last = chunk;
     }
@@ -128,7 +131,14 @@ export class EngineClient {
       object: 'chat.completion',
       created: last.created,
       model: last.model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
+      choices: [
+        {
+          index: 0,
+          // As OpenAI's API: content is null when the model called tools instead of answering.
+          message: calls.length > 0 ? { role: 'assistant', content: content || null, tool_calls: calls } : { role: 'assistant', content },
+          finish_reason: finish,
+        },
+      ],
       usage: last.usage,
     };
   }

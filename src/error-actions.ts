@@ -2,6 +2,10 @@
 import type { ErrorCode } from '../protocol/errors.js';
 import type { ChatStatus, ModelRecord } from '../protocol/types.js';
 import type { ErrorAction } from './chat-view.js';
+import { browserServices } from './browser-services.js';
+import type { ChatSession } from './chat-session.js';
+import { alternativeModel } from './model-offers.js';
+import { deleteOtherModels } from './storage-actions.js';
 
 export interface ErrorActionContext {
   status: ChatStatus;
@@ -20,11 +24,27 @@ export function errorAction(code: ErrorCode, context: ErrorActionContext): Error
   if (code === 'quota-exceeded') return { label: 'Free space and retry', run: () => context.freeSpaceAndRetry().catch(ignore) };
   const other = code === 'webgpu-unavailable' || code === 'insufficient-memory' ? context.alternative() : undefined;
   if (other) return { label: `Use ${other.label ?? other.id} instead`, run: () => context.useModel(other.id).catch(ignore) };
-  if (code === 'bad-input') return undefined; // the page's configuration must change: trying again cannot help
+  // A structured answer that missed its schema: the person may simply send again.
+  if (code === 'bad-input' || code === 'invalid-output') return undefined; // the page's configuration must change: trying again cannot help
   return { label: code === 'device-lost' ? 'Reload the model' : 'Try again', run: () => context.load().catch(ignore) };
 }
 
 /** `action`, running `after` once it has run (e.g. to move focus off the button it removes). */
 export function thenRun(action: ErrorAction | undefined, after: () => void): ErrorAction | undefined {
   return action && { ...action, run: () => (action.run(), after()) };
+}
+
+/** The element's operations for the error panel, over its session. */
+export function elementActions(session: ChatSession, useModel: (id: string) => Promise<void>): ErrorActionContext {
+  return {
+    status: session.status,
+    clear: () => session.clear(),
+    load: () => session.load(),
+    freeSpaceAndRetry: async () => {
+      await deleteOtherModels(browserServices.createClient(session.models()), session.record()?.id);
+      await session.load();
+    },
+    alternative: () => alternativeModel(session.record(), session.models()),
+    useModel,
+  };
 }

@@ -112,6 +112,10 @@ export const styles = css`
   }
   .message.assistant { align-self: flex-start; background: var(--_surface); border-bottom-left-radius: 4px; }
   .message.user .content { white-space: pre-wrap; }
+  .message.tool { align-self: flex-start; font-size: 0.85em; color: var(--_muted); border: 1px dashed var(--_border); }
+  .message.tool summary { cursor: pointer; }
+  .message.tool code, .tool-outcome { overflow-wrap: anywhere; white-space: pre-wrap; }
+  .tool-confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 6px; color: var(--_fg); }
   .note { font-size: 0.8em; color: var(--_muted); margin-top: 4px; }
 
   /* Markdown in answers */

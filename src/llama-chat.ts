@@ -2,10 +2,11 @@
 // ChatSession beside it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatSession, type SessionEvents, type SessionSettings } from './chat-session.js';
+import { ChatSession } from './chat-session.js';
+import { sessionHost } from './element-settings.js';
 import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
-import { errorAction, thenRun, type ErrorActionContext } from './error-actions.js';
+import { elementActions, errorAction, thenRun } from './error-actions.js';
 import { styles } from './llama-chat.styles.js';
 import { linkPolicy, MarkdownCache } from './markdown.js';
 import { RenderPacer } from './render-pacer.js';
@@ -13,9 +14,10 @@ import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
 import { modelsAttribute, optionalNumber } from './attribute-converters.js';
 import { browserServices } from './browser-services.js';
-import { alternativeModel, ConsentLookup } from './model-offers.js';
-import { deleteOtherModels, isStoredHere } from './storage-actions.js';
-import { modelsSetting } from './models-attribute.js';
+import { ConsentLookup } from './model-offers.js';
+import { storedCheck } from './storage-actions.js';
+import type { PageTool } from './page-tools.js';
+import { toolView } from './tool-view.js';
 
 /**
  * A private chat with a language model that runs in the visitor's browser.
@@ -27,6 +29,8 @@ import { modelsSetting } from './models-attribute.js';
  * @fires llama-chat-token - `{ delta }` for each piece of an answer as it streams
  * @fires llama-chat-message - `{ message, usage? }` when an answer is complete
  * @fires llama-chat-error - `{ code, message }` for every failure a person sees
+ * @fires llama-chat-tool-call - `{ name, arguments }` when the model calls one of `tools`
+ * @fires llama-chat-tool-result - `{ name, result?, error? }` when a tool call has its outcome
  *
  * @csspart container - the frame around everything
  * @csspart header - the top bar with the model name and status
@@ -35,6 +39,9 @@ import { modelsSetting } from './models-attribute.js';
  * @csspart message - every message (also `user-message` or `assistant-message`)
  * @csspart user-message - a message the person wrote
  * @csspart assistant-message - an answer
+ * @csspart tool-call - a call of a page tool in the conversation
+ * @csspart tool-allow - the button that lets a tool with `confirm` run
+ * @csspart tool-deny - the button that refuses it
  * @csspart notice - a quiet note, e.g. that early messages were left out of the context
  * @csspart consent - the step before downloading: model, size and the load button
  * @csspart load-button - the button that starts the download
@@ -73,6 +80,8 @@ export class LlamaChat extends LitElement {
     historyKey: { type: String, attribute: 'history-key' },
     theme: { type: String, reflect: true },
     links: { type: String },
+    tools: { attribute: false },
+    toolChoice: { type: String, attribute: 'tool-choice' },
   };
 
   /** Model id: from the built-in catalog or from `models`. */
@@ -95,36 +104,24 @@ export class LlamaChat extends LitElement {
   declare theme: 'light' | 'dark' | undefined;
   /** Links in answers: absent (all, each showing its host), `off`, or the allowed host names. */
   declare links: string | undefined;
+  /** Functions on the page the model may call: `{ name, description, parameters, run(args), confirm?, timeoutMs? }`. */
+  declare tools: PageTool[];
+  /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
+  declare toolChoice: 'auto' | 'required';
   /** The text of the polite live region: the last finished answer. */
   private announcement = '';
 
   private readonly markdown = new MarkdownCache();
   /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
   private readonly consentFacts = new ConsentLookup(
-    (record) => isStoredHere(browserServices.createClient(this.session.models()), record),
+    storedCheck(() => this.session.models()),
     () => this.requestUpdate(),
   );
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
 
-  private readonly session = new ChatSession(
-    {
-      settings: (): SessionSettings => ({
-        model: this.model,
-        ...modelsSetting(this.models),
-        systemPrompt: this.systemPrompt,
-        temperature: this.temperature,
-        maxTokens: this.maxTokens,
-        historyKey: this.historyKey || undefined,
-        attribute: (name) => this.getAttribute(name),
-      }),
-      onChange: () => this.pacer.queue(this.session.status === 'generating'),
-      settled: () => this.updateComplete,
-      emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
-        if (type === 'llama-chat-message') this.announce((detail as SessionEvents['llama-chat-message']).message.content);
-        this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-      },
-    },
+  private readonly session: ChatSession = new ChatSession(
+    sessionHost(this, { onChange: () => this.pacer.queue(this.session.status === 'generating'), announce: (text) => this.announce(text) }),
     browserServices,
   );
 
@@ -132,6 +129,8 @@ export class LlamaChat extends LitElement {
     super();
     this.model = ''; // the best built-in model for this device
     this.models = [];
+    this.tools = [];
+    this.toolChoice = 'auto';
     this.systemPrompt = '';
     this.autoload = false;
     this.placeholder = 'Type a message…';
@@ -144,7 +143,7 @@ export class LlamaChat extends LitElement {
 
   /** The conversation so far (read-only copies). */
   get messages(): ChatMessage[] {
-    return this.session.messages.map(({ role, content }) => ({ role, content }));
+    return this.session.chatMessages.map(({ role, content }) => ({ role, content }));
   }
 
   /** Downloads (if needed) and loads the model. */
@@ -230,7 +229,8 @@ export class LlamaChat extends LitElement {
           ${repeat(
             messages,
             (_, i) => i,
-            (m) => messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+            (m) =>
+              m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
           )}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
@@ -238,7 +238,20 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${error ? errorView(error, thenRun(errorAction(error.code, this.actions), this.focusInput)) : nothing}
+        ${
+          error
+            ? errorView(
+                error,
+                thenRun(
+                  errorAction(
+                    error.code,
+                    elementActions(this.session, (id) => this.useModel(id)),
+                  ),
+                  this.focusInput,
+                ),
+              )
+            : nothing
+        }
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
@@ -262,23 +275,10 @@ export class LlamaChat extends LitElement {
   /** After a button that goes away, focus goes to the input. */
   private focusInput = () => void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
 
-  /** What the error panel's button may do. */
-  private get actions(): ErrorActionContext {
-    return {
-      status: this.session.status,
-      clear: () => this.clear(),
-      load: () => this.session.load(),
-      freeSpaceAndRetry: async () => {
-        await deleteOtherModels(browserServices.createClient(this.session.models()), this.session.record()?.id);
-        await this.session.load();
-      },
-      alternative: () => alternativeModel(this.session.record(), this.session.models()),
-      useModel: async (id) => {
-        this.model = id;
-        await this.updateComplete;
-        await this.session.load();
-      },
-    };
+  private async useModel(id: string): Promise<void> {
+    this.model = id;
+    await this.updateComplete;
+    await this.session.load();
   }
 
   private onSubmit(event: SubmitEvent): void {

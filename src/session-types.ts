@@ -12,6 +12,7 @@ import type {
 } from '../protocol/types.js';
 import type { RestoredHistory, StoredMessage } from './history-store.js';
 import type { ModelChoice } from './model-choice.js';
+import type { PageTool } from './page-tools.js';
 import type { AttributeReader } from './settings-check.js';
 
 export interface SessionSettings {
@@ -24,6 +25,10 @@ export interface SessionSettings {
   maxTokens: number | undefined;
   /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
   historyKey: string | undefined;
+  /** Functions on the page the model may call; empty: none. */
+  tools: readonly PageTool[];
+  /** The first round of each answer: `auto` (the model decides) or `required` (it must call one). */
+  toolChoice: 'auto' | 'required';
   /** An attribute's text as written, to name it in errors. */
   attribute?: AttributeReader;
 }
@@ -34,6 +39,10 @@ export interface SessionEvents {
   'llama-chat-token': { delta: string };
   'llama-chat-message': { message: ChatMessage; usage?: CompletionUsage };
   'llama-chat-error': { code: ErrorCode; message: string };
+  /** The model called a page tool (before it runs, or before the person is asked). */
+  'llama-chat-tool-call': { name: string; arguments: Record<string, unknown> };
+  /** A page tool's outcome: its result, or why there is none (failed, timed out, declined). */
+  'llama-chat-tool-result': { name: string; result?: string; error?: string };
 }
 
 export interface SessionHost {
@@ -70,8 +79,22 @@ export interface SessionServices {
   history: HistoryStorage;
 }
 
+/** A call of a page tool as the conversation shows it. */
+export interface ToolActivity {
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+  state: 'waiting' | 'running' | 'done' | 'failed' | 'denied';
+  /** What the model was told. */
+  outcome?: string;
+  /** While waiting: the person's answer (true: allow). */
+  decide?: ((allow: boolean) => void) | undefined;
+}
+
 /** A message as the view shows it. */
 export interface ViewMessage extends ChatMessage {
+  /** A tool call shown in the conversation (not part of what is sent or kept). */
+  tool?: ToolActivity;
   /** The answer was stopped before it finished. */
   stopped?: boolean;
   /** The answer was cut off by this error (the partial text is kept). */

@@ -1,5 +1,6 @@
 // What the element may do to the models stored on this device, on the person's request.
 import type { ModelRecord } from '../protocol/types.js';
+import { browserServices } from './browser-services.js';
 import type { SessionClient } from './session-types.js';
 
 /** After quota-exceeded: deletes the stored models other than `keep`, then ends the client. */
@@ -20,4 +21,9 @@ export async function isStoredHere(client: SessionClient, record: ModelRecord): 
   } finally {
     client.terminate();
   }
+}
+
+/** A check whether a record is stored here, each asked of a short-lived worker for the page's `models`. */
+export function storedCheck(models: () => readonly ModelRecord[]): (record: ModelRecord) => Promise<boolean> {
+  return (record) => isStoredHere(browserServices.createClient(models()), record);
 }

@@ -8,6 +8,7 @@ import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, t
 import type { LoadedModel } from './engines/engine.js';
 import { EngineRegistry } from './engines/registry.js';
 import { forgetStoredModels } from './forget.js';
+import { structuredChat } from './structured/structured-chat.js';
 
 /**
  * Calls a main-thread callback without waiting per call, then waits once for the last one:
@@ -79,7 +80,7 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
         await withSink(onChunk, () => Promise.resolve());
         throw invalid;
       }
-      await withSink(onChunk, (sink) => active.chat(request, sink));
+      await withSink(onChunk, (sink) => structuredChat(active, request, sink));
     },
 
     interrupt() {

@@ -5,6 +5,8 @@ import { writeTinyModel } from '../fixtures/tiny-model.js';
 
 /** The tiny model every end-to-end test serves from localhost; made once, deterministically. */
 export const TINY_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny.gguf', import.meta.url));
+/** A second tiny model with another vocabulary and seed (see tiny-model.ts `vocabulary`), and room for tool rounds. */
+export const TINY_ALT_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny-alt.gguf', import.meta.url));
 /** A model of some tens of MB, large enough to see in the storage estimate. */
 export const MEDIUM_MODEL_FILE = fileURLToPath(new URL('../.generated/medium.gguf', import.meta.url));
 const generated = (path: string) => fileURLToPath(new URL(`../.generated/${path}`, import.meta.url));
@@ -28,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
   }
   mkdirSync(fileURLToPath(new URL('../.generated/', import.meta.url)), { recursive: true });
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
+  if (!existsSync(TINY_ALT_MODEL_FILE)) await writeTinyModel(TINY_ALT_MODEL_FILE, { seed: 7, vocabulary: 1, contextLength: 4096 });
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
   writeMlcFixture();
   writeBrokenModels();

@@ -15,6 +15,11 @@ export function tinyRecord(origin: string, query = ''): ModelRecord {
   };
 }
 
+/** The second tiny model: another vocabulary and seed, and a 4096-token window (tool rounds add up). */
+export function tinyAltRecord(origin: string): ModelRecord {
+  return { ...tinyRecord(origin), id: 'tiny-alt-model', url: `${origin}/models/tiny-alt.gguf`, contextLength: 4096 };
+}
+
 export interface RecordedEvent {
   type: string;
   detail: unknown;

@@ -16,10 +16,30 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
   expect(element).toBeDefined();
   const names = (list: Array<{ name: string }> | undefined) => (list ?? []).map((x) => x.name).sort();
   expect(names(element.attributes)).toEqual(
-    ['autoload', 'history-key', 'links', 'max-tokens', 'model', 'models', 'placeholder', 'system-prompt', 'temperature', 'theme'].sort(),
+    [
+      'autoload',
+      'history-key',
+      'links',
+      'max-tokens',
+      'model',
+      'models',
+      'placeholder',
+      'system-prompt',
+      'temperature',
+      'theme',
+      'tool-choice',
+    ].sort(),
   );
   expect(names(element.events)).toEqual(
-    ['llama-chat-error', 'llama-chat-message', 'llama-chat-progress', 'llama-chat-ready', 'llama-chat-token'].sort(),
+    [
+      'llama-chat-error',
+      'llama-chat-message',
+      'llama-chat-progress',
+      'llama-chat-ready',
+      'llama-chat-token',
+      'llama-chat-tool-call',
+      'llama-chat-tool-result',
+    ].sort(),
   );
   // The parts and properties that were public before this manifest existed are all still there.
   for (const part of [

@@ -83,6 +83,8 @@ function setup(settings: Partial<SessionSettings> = {}) {
     temperature: undefined,
     maxTokens: undefined,
     historyKey: undefined,
+    tools: [],
+    toolChoice: 'auto',
     ...settings,
   };
   const host: SessionHost = {

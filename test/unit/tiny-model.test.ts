@@ -37,3 +37,12 @@ test('writeTinyModel streams the same bytes to disk', async () => {
     await rm(path, { force: true });
   }
 });
+
+test('the alternate vocabulary has other token ids and pieces that span JSON punctuation', () => {
+  const latin = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes.subarray(0, 64_000));
+  const usual = tinyModelBytes();
+  const alternate = tinyModelBytes({ vocabulary: 1 });
+  assert.notEqual(sha(usual), sha(alternate));
+  assert.ok(latin(alternate).includes('": "') && !latin(usual).includes('": "'));
+  assert.throws(() => tinyModelBytes({ vocabulary: 2 }), /vocabulary/);
+});

@@ -80,3 +80,22 @@ test("web-llm's device loss, memory and context errors read like the other engin
   assert.equal(mapWebLlmError(new Error('something odd'), record, 'chat').code, 'bad-input');
   assert.match(mapWebLlmError(new Error('something odd'), record).message, /could not be loaded/);
 });
+
+test("JSON output reaches web-llm as its own response_format, which web-llm's request check accepts", async () => {
+  const { postInitAndCheckFieldsChatCompletion, ModelType } = await import('@mlc-ai/web-llm');
+  const { toWebLlmRequest } = await import('../../worker/engines/web-llm/request.js');
+  const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 5 } }, required: ['n'] };
+  const messages = [{ role: 'user' as const, content: 'Pick' }];
+  const mapped = toWebLlmRequest({ messages, max_tokens: 9, response_format: { type: 'json_schema', json_schema: { name: 'n', schema } } });
+  assert.deepEqual(mapped.response_format, { type: 'json_object', schema: JSON.stringify(schema) });
+  assert.equal(mapped.max_tokens, 9);
+  postInitAndCheckFieldsChatCompletion(mapped, record.id, ModelType.LLM); // throws on anything web-llm refuses
+  assert.deepEqual(toWebLlmRequest({ messages, response_format: { type: 'json_object' } }).response_format, { type: 'json_object' });
+  assert.equal('response_format' in toWebLlmRequest({ messages }), false);
+  // Why tools are planned as a schema rather than passed on: web-llm refuses them for this model.
+  assert.throws(
+    () =>
+      postInitAndCheckFieldsChatCompletion({ messages, tools: [{ type: 'function', function: { name: 'f' } }] }, record.id, ModelType.LLM),
+    /not supported for ChatCompletionRequest.tools/,
+  );
+});

@@ -1,15 +1,28 @@
 // What every engine provides inside the worker. One folder per engine under worker/engines/
 // implements EngineAdapter; registry.ts maps each engine kind to it.
-import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgress, ModelRecord } from '../../protocol/types.js';
+import type {
+  CachedModel,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  LoadProgress,
+  ModelRecord,
+} from '../../protocol/types.js';
 
 export type ProgressSink = (progress: LoadProgress) => void;
 export type ChunkSink = (chunk: ChatCompletionChunk) => void;
+
+/**
+ * What an engine is asked to answer: plain messages (tool calls and results already written into
+ * them, see worker/structured/) and, when `response_format` asks for JSON, constrained decoding.
+ */
+export type EngineRequest = Omit<ChatCompletionRequest, 'messages' | 'tools' | 'tool_choice'> & { messages: ChatMessage[] };
 
 /** A model loaded by an engine, ready to answer. */
 export interface LoadedModel {
   readonly record: ModelRecord;
   /** Streams one answer into `onChunk`; resolves when it is complete or interrupted. */
-  chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void>;
+  chat(request: EngineRequest, onChunk: ChunkSink): Promise<void>;
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
   unload(): Promise<void>;

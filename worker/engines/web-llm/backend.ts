@@ -1,13 +1,14 @@
 // Llama 3.1 8B (and any MLC build) on WebGPU through web-llm's MLCEngine, hosted directly in
 // our worker: web-llm's own worker handler would put a second RPC layer on the token path.
 import { MLCEngine, type ChatCompletionChunk as MlcChunk } from '@mlc-ai/web-llm';
-import type { ChatCompletionRequest, CompletionUsage, FinishReason, ModelRecord } from '../../../protocol/types.js';
+import type { CompletionUsage, FinishReason, ModelRecord } from '../../../protocol/types.js';
 import { chunkBuilder } from '../chunks.js';
-import type { ChunkSink, LoadedModel, ProgressSink } from '../engine.js';
+import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { appConfigFor } from './app-config.js';
 import { mapWebLlmError } from './errors.js';
 import { markUsed } from './last-used.js';
 import { mapWebLlmProgress } from './progress.js';
+import { toWebLlmRequest } from './request.js';
 
 export class WebLlmModel implements LoadedModel {
   private constructor(
@@ -32,17 +33,9 @@ export class WebLlmModel implements LoadedModel {
     return new WebLlmModel(record, engine);
   }
 
-  async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
+  async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
     try {
-      const stream = await this.engine.chat.completions.create({
-        messages: request.messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        temperature: request.temperature,
-        top_p: request.top_p,
-        max_tokens: request.max_tokens,
-        seed: request.seed,
-      });
+      const stream = await this.engine.chat.completions.create(toWebLlmRequest(request));
       for await (const chunk of stream as AsyncIterable<MlcChunk>) {
         const chunks = chunkBuilder(this.record.id, chunk.id, chunk.created);
         const choice = chunk.choices[0];

@@ -5,15 +5,16 @@ import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/inde
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { probeDevice } from '../../../protocol/device-probe.js';
 import { LlamaChatError } from '../../../protocol/errors.js';
-import { DEFAULT_CONTEXT_LENGTH, type ChatCompletionRequest, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
+import { DEFAULT_CONTEXT_LENGTH, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
 import { deleteModelFile, openModelFile } from '../../store/model-store.js';
 import { chunkBuilder } from '../chunks.js';
-import type { ChunkSink, LoadedModel, ProgressSink } from '../engine.js';
+import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { checkGgufHeader } from './gguf-header.js';
 import { watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
+import { toWllamaGrammar } from './request.js';
 import { UsageMeter } from './usage-meter.js';
 
 export class WllamaModel implements LoadedModel {
@@ -62,7 +63,7 @@ export class WllamaModel implements LoadedModel {
     return new WllamaModel(record, wllama, log, liveness);
   }
 
-  async chat(request: ChatCompletionRequest, onChunk: ChunkSink): Promise<void> {
+  async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
     const abort = new AbortController();
     this.current = abort;
     const chunks = chunkBuilder(this.record.id);
@@ -78,6 +79,7 @@ export class WllamaModel implements LoadedModel {
         top_p: request.top_p,
         seed: request.seed,
         max_tokens: request.max_tokens,
+        grammar: toWllamaGrammar(request),
         onData: (chunk: WllamaChunk) => {
           const choice = chunk.choices[0];
           if (chunk.timings) meter.timings(chunk.timings.prompt_n, chunk.timings.predicted_n);

@@ -1,0 +1,31 @@
+// What <llama-chat>'s attributes and properties mean for its session, read fresh on each use.
+import type { LlamaChat } from './llama-chat.js';
+import { modelsSetting } from './models-attribute.js';
+import type { SessionEvents, SessionHost, SessionSettings } from './session-types.js';
+
+export function elementSettings(element: LlamaChat): SessionSettings {
+  return {
+    model: element.model,
+    ...modelsSetting(element.models),
+    systemPrompt: element.systemPrompt,
+    temperature: element.temperature,
+    maxTokens: element.maxTokens,
+    historyKey: element.historyKey || undefined,
+    tools: Array.isArray(element.tools) ? element.tools : [],
+    toolChoice: element.toolChoice === 'required' ? 'required' : 'auto',
+    attribute: (name) => element.getAttribute(name),
+  };
+}
+
+/** The element as its session's host: its settings, its render requests and its events. */
+export function sessionHost(element: LlamaChat, view: { onChange(): void; announce(text: string): void }): SessionHost {
+  return {
+    settings: () => elementSettings(element),
+    onChange: () => view.onChange(),
+    settled: () => element.updateComplete,
+    emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
+      if (type === 'llama-chat-message') view.announce((detail as SessionEvents['llama-chat-message']).message.content);
+      element.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    },
+  };
+}
