@@ -57,6 +57,12 @@ function chunksOf(id: string, from = 0, to = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([id, from], [id, to]);
 }
 
+/** False when the store's database does not exist yet: a look must not create it (e.g. right after forgetting everything). */
+export async function storeExists(): Promise<boolean> {
+  if (opened || !indexedDB.databases) return true;
+  return (await indexedDB.databases()).some((db) => db.name === STORE_DATABASE);
+}
+
 export async function getManifest(id: string): Promise<ModelManifest | undefined> {
   return (await database()).get('manifests', id);
 }

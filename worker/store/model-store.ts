@@ -5,7 +5,17 @@
 import { LlamaChatError } from '../../protocol/errors.js';
 import type { CachedModel, LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { Sink } from '../../protocol/worker-api.js';
-import { deleteModel, getChunk, getChunks, getManifest, listManifests, putChunk, putManifest, type ModelManifest } from './database.js';
+import {
+  deleteModel,
+  getChunk,
+  getChunks,
+  getManifest,
+  listManifests,
+  putChunk,
+  putManifest,
+  storeExists,
+  type ModelManifest,
+} from './database.js';
 import { chunkDigest, FileDigest } from './digest.js';
 import { download, fetchRange } from './download.js';
 
@@ -103,6 +113,7 @@ async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index:
 
 /** The file of `record` is stored complete (from the same URL). */
 export async function isModelFileStored(record: ModelRecord): Promise<boolean> {
+  if (!(await storeExists())) return false;
   const manifest = await getManifest(record.id);
   return !!manifest?.complete && manifest.url === record.url;
 }
@@ -112,6 +123,7 @@ export function deleteModelFile(id: string): Promise<void> {
 }
 
 export async function listModelFiles(): Promise<CachedModel[]> {
+  if (!(await storeExists())) return [];
   return (await listManifests()).map((m) => ({
     id: m.id,
     engine: m.engine,
