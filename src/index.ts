@@ -11,4 +11,5 @@ export { LlamaChatError } from '../protocol/errors.js';
 export type { ErrorCode } from '../protocol/errors.js';
 export type { SessionEvents as LlamaChatEvents } from './chat-session.js';
 export type { LlamaChatEventMap } from './events.js';
+export type { LlamaChatAttributes, LlamaChatEventProps } from './framework-types.js';
 export type * from '../protocol/types.js';

@@ -2,7 +2,7 @@
 // our worker: web-llm's own worker handler would put a second RPC layer on the token path.
 import { MLCEngine, type ChatCompletionChunk as MlcChunk } from '@mlc-ai/web-llm';
 import type { CompletionUsage, FinishReason, ModelRecord } from '../../../protocol/types.js';
-import { chunkBuilder } from '../chunks.js';
+import { chunkBuilder, type ChunkBuilder } from '../chunks.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { appConfigFor } from './app-config.js';
 import { mapWebLlmError } from './errors.js';
@@ -36,8 +36,9 @@ export class WebLlmModel implements LoadedModel {
   async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
     try {
       const stream = await this.engine.chat.completions.create(toWebLlmRequest(request));
+      let chunks: ChunkBuilder | undefined; // one answer: its id and time come with the first chunk
       for await (const chunk of stream as AsyncIterable<MlcChunk>) {
-        const chunks = chunkBuilder(this.record.id, chunk.id, chunk.created);
+        chunks ??= chunkBuilder(this.record.id, chunk.id, chunk.created);
         const choice = chunk.choices[0];
         if (chunk.usage) {
           if (request.stream_options?.include_usage) onChunk(chunks.finish(null, toUsage(chunk.usage)));
