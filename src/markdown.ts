@@ -3,6 +3,7 @@
 // last word before anything reaches the DOM.
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { libraryPolicy } from './trusted-types.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -120,6 +121,10 @@ export function renderMarkdown(source: string, policy: LinkPolicy = 'all'): Docu
     // DOMPurify holds every other attribute's value to the URI pattern too; these two are no URIs.
     ADD_URI_SAFE_ATTR: ['align', 'start'],
     RETURN_DOM_FRAGMENT: true,
+    // On a Trusted Types page, DOMPurify parses through the library's policy: its own default
+    // ("dompurify") would clash with a page that uses DOMPurify too. It calls only createHTML
+    // and createScriptURL.
+    TRUSTED_TYPES_POLICY: (libraryPolicy() as TrustedTypePolicy | null) ?? undefined,
   });
   for (const link of fragment.querySelectorAll('a')) revealDestination(link, policy);
   for (const code of fragment.querySelectorAll('pre, code')) stripBidiControls(code);

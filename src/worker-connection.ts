@@ -17,16 +17,18 @@ export class WorkerConnection {
 
   /** `onEnd` runs once, however the worker ends. */
   constructor(private readonly onEnd: () => void) {
-    this.worker = spawnWorker();
+    const { worker, notStarted } = spawnWorker();
+    this.worker = worker;
     this.remote = wrap<WorkerApi>(this.worker);
     this.died = new Promise<never>((_, reject) => (this.kill = reject));
     this.died.catch(() => {}); // observed by the calls that race it; never an unhandled rejection
 
-    let answered = false; // a worker that never said a word did not start at all
+    void notStarted.then((error) => this.end(error));
+    let answered = false; // before its first word, a failure is the start's (see spawnWorker)
     this.worker.addEventListener('message', () => (answered = true), { once: true });
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.end(answered ? crashed(event.message) : notStarted());
+      if (answered) this.end(crashed(event.message));
     });
     const lock = `llama-chat:worker:${crypto.randomUUID()}`;
     // Watched from the moment the worker says it holds the lock: an end right after is seen too.
@@ -61,11 +63,4 @@ function crashed(detail: string): LlamaChatError {
 
 function vanished(): LlamaChatError {
   return new LlamaChatError('worker-crashed', 'The chat engine stopped without a word (its worker ended). Try again; it will restart.');
-}
-
-function notStarted(): LlamaChatError {
-  return new LlamaChatError(
-    'worker-crashed',
-    'The chat engine could not start: its script (llama-chat-worker.js, beside llama-chat.js) did not load. Serve every file of dist/ together, and on a page with a Content Security Policy allow that origin in worker-src and script-src.',
-  );
 }

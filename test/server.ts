@@ -12,8 +12,8 @@
 //               ?nocors=1 leaves out Access-Control-Allow-Origin
 //   /dist-without-worker/, /dist-without-engine/  dist/ with the worker script or wllama's
 //               chunk missing (pages: ?dist=without-worker or ?dist=without-engine)
-//   /pages/csp.html is served with STRICT_CSP, and so is every file it loads from /dist/;
-//               ?csp=no-wasm or ?csp=no-blob-worker leave out one thing the library needs
+//   /pages/csp.html is served (alone: not the files it loads) with one of the README's
+//               policies, ?csp=same-origin by default (see test/csp-policies.ts)
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
 //               fault on or off for all of them (a server that goes away and comes back)
 import { createReadStream } from 'node:fs';
@@ -22,6 +22,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { cspFor, isCspVariant } from './csp-policies.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MOUNTS: Record<string, string> = {
@@ -52,20 +53,7 @@ export const CDN_ORIGIN = `http://127.0.0.1:${PORT}`;
 export const DEMO_PORT = Number(process.env.DEMO_PORT ?? PORT + 1);
 export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 
-/** The strictest policy the library works under (the README lists it). */
-export const STRICT_CSP = [
-  "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "style-src 'self'",
-].join('; ');
 const CSP_PAGE = '/pages/csp.html';
-/** ?csp=… on the strict page: the policy with one thing the library needs taken out. */
-const WEAKENED_CSP: Record<string, string> = {
-  'no-wasm': STRICT_CSP.replace(" 'wasm-unsafe-eval'", ''),
-  'no-blob-worker': STRICT_CSP.replace(' blob:', ''),
-};
 const DROP_AFTER_MS = 1000;
 
 function resolvePath(pathname: string): string | undefined {
@@ -107,11 +95,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) return void res.writeHead(404).end('not found');
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
-  // A worker script carries its own policy: send it to the files the strict page loads, too.
-  const referrer = req.headers.referer ? new URL(req.headers.referer) : undefined;
-  const strictPage =
-    url.pathname === CSP_PAGE ? url : url.pathname.startsWith('/dist/') && referrer?.pathname === CSP_PAGE ? referrer : undefined;
-  if (strictPage) res.setHeader('Content-Security-Policy', WEAKENED_CSP[strictPage.searchParams.get('csp') ?? ''] ?? STRICT_CSP);
+  // The policy goes with the page only, as many servers send it: the worker must inherit it.
+  if (url.pathname === CSP_PAGE) {
+    const variant = url.searchParams.get('csp') ?? 'same-origin';
+    if (!isCspVariant(variant)) return void res.writeHead(400).end('unknown csp variant');
+    res.setHeader('Content-Security-Policy', cspFor(variant, CDN_ORIGIN));
+  }
 
   if (extname(file) === '.html') {
     const which = url.searchParams.get('dist');

@@ -8,6 +8,7 @@ import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, t
 import type { LoadedModel } from './engines/engine.js';
 import { EngineRegistry } from './engines/registry.js';
 import { forgetStoredModels } from './forget.js';
+import { failOnPolicyRefusal } from './policy-refusals.js';
 import { structuredChat } from './structured/structured-chat.js';
 
 /**
@@ -62,8 +63,14 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
       await loaded?.unload();
       loaded = undefined;
       try {
-        const adapter = await registry.adapter(record.engine);
-        loaded = await withSink(onProgress, (sink) => adapter.load(record, sink));
+        const adapter = await failOnPolicyRefusal(registry.adapter(record.engine));
+        const loading = withSink(onProgress, (sink) => adapter.load(record, sink));
+        // A load failed by a policy refusal may still finish: unload what it leaves behind.
+        loading.catch(() => {});
+        loaded = await failOnPolicyRefusal(loading).catch((error: unknown) => {
+          void loading.then((late) => late.unload()).catch(() => {});
+          throw error;
+        });
       } catch (error) {
         throw codeLoadFailure(error) ?? error;
       }

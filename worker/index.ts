@@ -3,6 +3,10 @@
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../protocol/error-transfer.js';
 import { createEngineHost } from './engine-host.js';
+import { watchPolicyRefusals } from './policy-refusals.js';
+import { trustBlobWorkers } from './trusted-types.js';
 
 installErrorTransfer();
+trustBlobWorkers();
+watchPolicyRefusals();
 expose(createEngineHost());

@@ -27,15 +27,15 @@ test('mounting and unmounting an autoload element 20 times leaves no engine work
     await page.waitForFunction(() => window.chat.status !== 'idle'); // its load has begun
   }
   await unmount();
-  await expect.poll(() => engineWorkers(page).length, { timeout: 10_000 }).toBe(0);
+  await expect.poll(async () => (await engineWorkers(page)).length, { timeout: 10_000 }).toBe(0);
   await page.waitForTimeout(1500); // a removed element starts nothing behind the page's back
-  expect(engineWorkers(page)).toHaveLength(0);
+  expect(await engineWorkers(page)).toHaveLength(0);
   expect(await page.evaluate(() => window.chat.status)).toBe('idle');
   expect(requests.filter((r) => r.method() === 'GET')).toHaveLength(1);
 
   await mount(); // and it comes back when mounted again
   await waitReady(page);
-  expect(engineWorkers(page)).toHaveLength(1);
+  expect(await engineWorkers(page)).toHaveLength(1);
 });
 
 test('moving a ready element (removed and added back in one task) keeps its model and worker', async ({ page }) => {

@@ -44,7 +44,7 @@ async function expectRecovers(page: Page): Promise<void> {
   });
   expect(next.length).toBeGreaterThan(0);
   // The ended worker is gone (a thread stuck in a loop is reported gone once it is stopped).
-  await expect.poll(() => engineWorkers(page).length, { timeout: 30_000 }).toBe(1);
+  await expect.poll(async () => (await engineWorkers(page)).length, { timeout: 30_000 }).toBe(1);
 }
 
 for (const which of ['engine', 'llama.cpp'] as const) {
@@ -55,7 +55,7 @@ for (const which of ['engine', 'llama.cpp'] as const) {
     await addChatFor(page, mediumRecord(page), { autoload: '', 'max-tokens': '400' });
     await waitReady(page);
     const { outcome } = await answerUnderWay(page);
-    await closeSilently(which === 'engine' ? engineWorkers(page)[0]! : llamaCppWorker(page));
+    await closeSilently(which === 'engine' ? (await engineWorkers(page))[0]! : await llamaCppWorker(page));
     expect(await outcome).toBe('worker-crashed');
     const last = (await page.evaluate(() => window.chat.messages)).at(-1)!;
     expect(last.content.length).toBeGreaterThan(0);
@@ -69,10 +69,10 @@ for (const which of ['engine', 'llama.cpp'] as const) {
 test('the engine worker ends silently mid-load (a stalled download): worker-crashed, and Try again loads', async ({ page }, testInfo) => {
   await openPage(page);
   await addChat(page, { autoload: '' }, '?stall=4000');
-  await expect.poll(() => engineWorkers(page).length).toBe(1);
+  await expect.poll(async () => (await engineWorkers(page)).length).toBe(1);
   // The download has begun inside the worker (its first progress report), and stalls there.
   await page.waitForFunction(() => window.recorded.some((e) => e.type === 'llama-chat-progress'));
-  await closeSilently(engineWorkers(page)[0]!);
+  await closeSilently((await engineWorkers(page))[0]!);
   await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'worker-crashed');
   expect((await events(page, 'llama-chat-error')).map((e) => (e.detail as { code: string }).code)).toEqual(['worker-crashed']);
   await page.evaluate(() => (window.recorded = []));
@@ -84,12 +84,14 @@ test('the engine worker ends silently mid-load (a stalled download): worker-cras
 test("llama.cpp's worker ends silently mid-load: worker-crashed, and Try again loads", async ({ page }, testInfo) => {
   await openPage(page);
   const record = mediumRecord(page);
-  // The engine's first blob: worker is its CSP check (started and ended at once); the second is llama.cpp's.
+  // Every worker starts from a blob: URL: first ours, then the engine's CSP check (started and
+  // ended at once), then llama.cpp's.
   let blobWorkers = 0;
-  const started = page.waitForEvent('worker', (w) => w.url().startsWith('blob:') && ++blobWorkers === 2);
+  const started = page.waitForEvent('worker', (w) => w.url().startsWith('blob:') && ++blobWorkers === 3);
   await addChatFor(page, record, { autoload: '' });
   await closeSilently(await started); // as soon as wllama starts it, before the model is in
-  await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'worker-crashed');
+  // Closed before it took its life lock, it is known gone after 10 s (llama-cpp-liveness.ts).
+  await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'worker-crashed', { timeout: 15_000 });
   await page.evaluate(() => (window.recorded = []));
   await page.getByRole('button', { name: 'Try again' }).click();
   await waitReady(page);
@@ -103,7 +105,8 @@ test('stop() on an engine that never acknowledges: the answer is kept as stopped
   await waitReady(page);
   const { outcome } = await answerUnderWay(page);
   // llama.cpp's thread stops listening (busy for 20 s): the interrupt cannot arrive in time.
-  void llamaCppWorker(page)
+  const llamaCpp = await llamaCppWorker(page);
+  void llamaCpp
     .evaluate(() => {
       const until = Date.now() + 20_000;
       while (Date.now() < until);

@@ -1,7 +1,6 @@
-// Privacy, proven: nothing the user types leaves the page, a cached model means no network
-// at all, and the element works under a strict Content Security Policy.
+// Privacy, proven: nothing the user types leaves the page, and a cached model means no network
+// at all (strict pages: csp.spec.ts).
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { STRICT_CSP } from '../server.js';
 import { recordFigures } from './figures.js';
 import { addChat, openPage, waitReady } from './helpers.js';
 
@@ -121,64 +120,3 @@ test('a full session (first load, answers, reload from cache, answers) sends not
     cachedSessionExtraRequests: extra.length,
   });
 });
-
-test('the element works on a page with a strict Content Security Policy', async ({ page }) => {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  page.on('pageerror', (error) => violations.push(error.message));
-  const policies = new Map<string, string | undefined>();
-  page.on('response', (response) => {
-    policies.set(new URL(response.url()).pathname, response.headers()['content-security-policy']);
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`Refused to: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-
-  await openPage(page, '/pages/csp.html');
-  expect(policies.get('/pages/csp.html')).toBe(STRICT_CSP);
-  await addChat(page, { autoload: '', 'max-tokens': '16' });
-  await waitReady(page);
-  const reply = await page.evaluate(() => window.chat.send('Hello under a strict policy'));
-  expect(reply.length).toBeGreaterThan(0);
-
-  // The policy really was in force, for the page and for the engine worker…
-  const workerScript = [...policies.keys()].find((path) => /^\/dist\/llama-chat-worker\.js$/.test(path));
-  expect(workerScript && policies.get(workerScript)).toBe(STRICT_CSP);
-  // …and styles applied (Lit's constructable stylesheets are allowed under style-src 'self').
-  const hidden = await page.evaluate(() => getComputedStyle(window.chat.shadowRoot!.querySelector('.visually-hidden')!).position);
-  expect(hidden).toBe('absolute');
-  expect(violations).toEqual([]);
-  // The policy bites: a request to another origin is refused and reported.
-  const blocked = await page.evaluate(() =>
-    fetch(`http://127.0.0.1:${location.port}/health`).then(
-      () => 'fetched',
-      () => 'blocked',
-    ),
-  );
-  expect(blocked).toBe('blocked');
-  await expect.poll(() => violations.some((v) => v.includes('connect-src'))).toBe(true);
-});
-
-for (const [variant, missing] of [
-  ['no-wasm', "'wasm-unsafe-eval'"],
-  ['no-blob-worker', 'worker-src blob:'],
-] as const) {
-  test(`a policy without ${missing} gets a clear bad-input error naming it, not a hang`, async ({ page }, testInfo) => {
-    await openPage(page, `/pages/csp.html?csp=${variant}`);
-    await addChat(page);
-    const started = Date.now();
-    const outcome = await page.evaluate(() =>
-      window.chat.load().then(
-        () => 'loaded',
-        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
-      ),
-    );
-    expect(outcome).toMatch(/^bad-input This page's Content Security Policy forbids/);
-    expect(outcome).toContain(missing.replace('worker-src ', ''));
-    expect(Date.now() - started).toBeLessThan(15_000);
-    await expect(page.locator('llama-chat [part=error]')).toBeVisible();
-    recordFigures(testInfo, { badInputs: 1 });
-  });
-}

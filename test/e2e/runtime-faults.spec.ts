@@ -10,7 +10,7 @@ test('a worker that crashes mid-answer: worker-crashed, partial answer kept and 
   await openPage(page);
   await addChat(page, { autoload: '', 'max-tokens': '400' });
   await waitReady(page);
-  expect(engineWorkers(page)).toHaveLength(1);
+  expect(await engineWorkers(page)).toHaveLength(1);
 
   // Crash the worker once the answer is under way.
   await page.evaluate(() => {
@@ -42,7 +42,7 @@ test('a worker that crashes mid-answer: worker-crashed, partial answer kept and 
   await expect(note).toHaveText('Cut off by an error'); // …and marked
   await expect(note).toHaveAttribute('data-code', 'worker-crashed');
   await expect(page.locator('llama-chat [part=error]')).toHaveAttribute('data-code', 'worker-crashed');
-  expect(engineWorkers(page)).toHaveLength(0); // the dead worker is gone
+  expect(await engineWorkers(page)).toHaveLength(0); // the dead worker is gone
 
   const next = await page.evaluate(() => {
     window.chat.setAttribute('max-tokens', '8');
@@ -50,7 +50,7 @@ test('a worker that crashes mid-answer: worker-crashed, partial answer kept and 
   });
   expect(next.length).toBeGreaterThan(0);
   expect(await page.evaluate(() => window.chat.status)).toBe('ready');
-  expect(engineWorkers(page)).toHaveLength(1); // restarted, exactly once
+  expect(await engineWorkers(page)).toHaveLength(1); // restarted, exactly once
   await expect(page.locator('llama-chat [part=error]')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
   recordFigures(testInfo, { faultsSurvived: 1 });
@@ -122,11 +122,11 @@ test('a GPU device lost mid-answer: device-lost, a reload action, and the engine
   await expect(panel).toHaveAttribute('data-code', 'device-lost');
   await expect(panel).toContainText('Reload the model to continue');
   await expect(page.locator('llama-chat .message.assistant .note')).toHaveAttribute('data-code', 'device-lost');
-  expect(engineWorkers(page)).toHaveLength(0); // its device is gone for good: so is the worker
+  expect(await engineWorkers(page)).toHaveLength(0); // its device is gone for good: so is the worker
 
   await panel.getByRole('button', { name: 'Reload the model' }).click();
   await page.waitForFunction(() => window.chat.status === 'ready');
-  expect(engineWorkers(page)).toHaveLength(1);
+  expect(await engineWorkers(page)).toHaveLength(1);
   await page.evaluate(() => window.chat.setAttribute('max-tokens', '8'));
   expect((await page.evaluate(() => window.chat.send('Back again?'))).length).toBeGreaterThan(0);
   recordFigures(testInfo, { faultsSurvived: 1 });

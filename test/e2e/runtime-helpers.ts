@@ -2,8 +2,14 @@
 import type { Page, Worker } from '@playwright/test';
 
 /** The library's own engine worker (wllama starts further workers from blob: URLs). */
-export function engineWorkers(page: Page): Worker[] {
-  return page.workers().filter((w) => /\/dist\/llama-chat-worker\.js$/.test(w.url()));
+/** Every worker starts from a blob: URL: ours is told apart by its name. */
+async function workerName(worker: Worker): Promise<string | undefined> {
+  return worker.evaluate(() => self.name).catch(() => undefined); // a worker that is ending
+}
+
+export async function engineWorkers(page: Page): Promise<Worker[]> {
+  const names = await Promise.all(page.workers().map(workerName));
+  return page.workers().filter((_, i) => names[i] === 'llama-chat');
 }
 
 /**
@@ -11,7 +17,7 @@ export function engineWorkers(page: Page): Worker[] {
  * from the worker's own event loop while it is busy with an answer.
  */
 export async function crashEngineWorker(page: Page): Promise<void> {
-  const [worker] = engineWorkers(page);
+  const [worker] = await engineWorkers(page);
   if (!worker) throw new Error('no engine worker to crash');
   await worker.evaluate(() => {
     setTimeout(() => {
@@ -52,11 +58,10 @@ export async function liveCounts(page: Page): Promise<LiveCounts> {
 }
 
 /** wllama's own worker, which runs llama.cpp (started from a blob: URL by the engine worker). */
-export function llamaCppWorker(page: Page): Worker {
-  const worker = page
-    .workers()
-    .filter((w) => w.url().startsWith('blob:'))
-    .at(-1);
+export async function llamaCppWorker(page: Page): Promise<Worker> {
+  const workers = page.workers();
+  const names = await Promise.all(workers.map(workerName));
+  const worker = workers.filter((_, i) => names[i] === '').at(-1);
   if (!worker) throw new Error('no llama.cpp worker');
   return worker;
 }
@@ -68,7 +73,9 @@ export function llamaCppWorker(page: Page): Worker {
  * everything after them (wllama, our mapping, the session, the view, the reload) is real.
  */
 export async function loseGpuDevice(page: Page): Promise<void> {
-  await llamaCppWorker(page).evaluate(() => {
+  await (
+    await llamaCppWorker(page)
+  ).evaluate(() => {
     postMessage({
       verb: 'console.error',
       args: ['ggml_webgpu: Device lost! Reason: 2, Message: A valid external Instance reference no longer exists.'],

@@ -32,7 +32,7 @@ export class WllamaModel implements LoadedModel {
     await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
-    await checkContentSecurityPolicy();
+    await checkContentSecurityPolicy(wasmUrl);
     const device = await probeDevice();
     // llama.cpp's warnings and errors are kept: a bare "(ABORT)" gets its reason from them.
     const log = new EngineLog();
