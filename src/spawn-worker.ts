@@ -5,7 +5,7 @@
 // `new Worker(new URL(…, import.meta.url), …)` and rewrite its URL to the file they emit; the
 // build keeps that form in dist/ (see vite.config.ts, keepWorkerPattern). We evaluate that
 // expression against a stand-in constructor to learn where the worker is, then start it from
-// a same-origin `blob:` module that imports it: a `blob:` worker inherits the page's policy
+// a same-origin `blob:` script that imports it: a `blob:` worker inherits the page's policy
 // (a worker started from its own URL would follow only the headers its script was served
 // with), it works from a CDN, and its URL goes through the library's Trusted Types policy.
 import { LlamaChatError } from '../protocol/errors.js';
@@ -31,25 +31,23 @@ const REPORT_GRACE_MS = 250;
 
 export function spawnWorker(): SpawnedWorker {
   const script = bundledWorkerScript();
-  // webpack (without output.module) emits a classic worker that finds its chunks from its own
-  // location: it must start from its own URL, under the policy its server sends with it.
-  const started = script.options.type === 'module' ? startupModule(script.url) : script.url;
+  const started = startupScript(script);
   const refusals = watchPageRefusals();
   let worker: Worker;
   try {
     worker = new Worker(trustedScriptURL(started), script.options);
   } catch (error) {
     refusals.stop();
-    if (started !== script.url) URL.revokeObjectURL(started);
-    throw refusal(error, started);
+    URL.revokeObjectURL(started);
+    throw refusal(error);
   }
   const notStarted = new Promise<LlamaChatError>((resolve) => {
     const settle = (failure?: LlamaChatError) => {
       worker.removeEventListener('message', onMessage);
       worker.removeEventListener('error', onError);
       refusals.stop();
-      // The start-up module was fetched as the worker started: it is not needed any more.
-      if (started !== script.url) URL.revokeObjectURL(started);
+      // The start-up script was fetched as the worker started: it is not needed any more.
+      URL.revokeObjectURL(started);
       if (failure) resolve(failure);
     };
     const onMessage = (event: MessageEvent) => {
@@ -91,35 +89,45 @@ function bundledWorkerScript(): WorkerScript {
 }
 
 /**
- * The source of the start-up module. Inside the worker, `location` names the real script, as
- * if the worker had started from its URL: bundled workers find their chunks and assets from
- * it (Vite writes `import.meta.url` as `self.location.href`). Messages that arrive while the
- * script is still being fetched are held and replayed once it has set up its listeners (a
- * dynamic import lets the page's messages through before it); a script the page's policy
- * refuses is reported with the directive that refused it.
+ * The start-up script, as a module or a classic script like the worker it starts (webpack
+ * without `output.module` emits a classic one). Inside the worker, `location` names the real
+ * script, as if the worker had started from its URL: bundled workers find their chunks and
+ * assets from it (Vite writes `import.meta.url` as `self.location.href`, webpack reads
+ * `self.location`). A script the page's policy refuses is reported with the directive that
+ * refused it. A module's dynamic import lets the page's messages through before the worker
+ * has set up its listeners: they are held and replayed (a classic `importScripts` blocks them).
  */
-function startupSource(target: string): string {
-  return `Object.defineProperty(self, 'location', { value: new URL(${JSON.stringify(target)}), configurable: true, enumerable: true });
-const held = [];
-const hold = (event) => { event.stopImmediatePropagation(); held.push(event); };
-addEventListener('message', hold);
+function startupScript({ url, options }: WorkerScript): string {
+  const target = JSON.stringify(new URL(url, location.href).href);
+  const report = `await new Promise((resolve) => setTimeout(resolve, ${REPORT_GRACE_MS})); // a refusal is reported just after the failure
+  postMessage({ ${JSON.stringify(NOT_STARTED)}: refused });
+  close();`;
+  const prologue = `Object.defineProperty(self, 'location', { value: new URL(${target}), configurable: true, enumerable: true });
 let refused = '';
 addEventListener('securitypolicyviolation', (event) => { refused ||= event.effectiveDirective; });
+`;
+  const source =
+    options.type === 'module'
+      ? `${prologue}const held = [];
+const hold = (event) => { event.stopImmediatePropagation(); held.push(event); };
+addEventListener('message', hold);
 try {
-  await import(${JSON.stringify(target)});
+  await import(${target});
 } catch {
-  await new Promise((resolve) => setTimeout(resolve, 200)); // a refusal is reported just after the failure
-  postMessage({ ${JSON.stringify(NOT_STARTED)}: refused });
-  close();
+  ${report}
 }
 removeEventListener('message', hold);
 for (const event of held) dispatchEvent(new MessageEvent('message', { data: event.data, ports: [...event.ports] }));
-`;
+`
+      : `${prologue}try {
+  importScripts(${target});
+} catch {
+  (async () => {
+  ${report}
+  })();
 }
-
-function startupModule(target: string): string {
-  const absolute = new URL(target, location.href).href;
-  return URL.createObjectURL(new Blob([startupSource(absolute)], { type: 'text/javascript' }));
+`;
+  return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
 }
 
 /**
@@ -133,11 +141,9 @@ function notStartedReport(data: unknown): string | undefined {
 }
 
 /** Why the page would not start the worker at all, said so a developer can fix it. */
-function refusal(error: unknown, url: string): unknown {
+function refusal(error: unknown): unknown {
   if (error instanceof TypeError && window.trustedTypes) return new LlamaChatError('bad-input', TRUSTED_TYPES_ADVICE);
-  if (error instanceof DOMException && error.name === 'SecurityError') {
-    return workerRefused(url.startsWith('blob:') ? 'blob:' : new URL(url, location.href).origin);
-  }
+  if (error instanceof DOMException && error.name === 'SecurityError') return workerRefused('blob:');
   return error;
 }
 
@@ -150,6 +156,13 @@ function workerRefused(source: string): LlamaChatError {
 
 function scriptRefused(directive: string): LlamaChatError {
   if (!directive) return notLoaded();
+  if (directive.includes('trusted-types')) {
+    // Only a classic worker (webpack without output.module) loads its code with importScripts.
+    return new LlamaChatError(
+      'bad-input',
+      "This page enforces Trusted Types, which refuse the classic worker this app's bundler made: build with webpack's output.module (a module worker), or give webpack's output.trustedTypes a policy name.",
+    );
+  }
   const name = directive.replace(/-(elem|attr)$/, ''); // script-src-elem falls back to script-src
   return new LlamaChatError(
     'bad-input',

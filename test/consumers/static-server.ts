@@ -13,8 +13,11 @@ const TYPES: Record<string, string> = {
   '.gguf': 'application/octet-stream',
 };
 
-/** Starts a server for `root` on `port` (loopback only); resolves with a function that stops it. */
-export function serveFolder(root: string, port: number): Promise<() => Promise<void>> {
+/**
+ * Starts a server for `root` on `port` (loopback only); resolves with a function that stops it.
+ * `csp` is sent with HTML pages only, as many servers do.
+ */
+export function serveFolder(root: string, port: number, { csp }: { csp?: string } = {}): Promise<() => Promise<void>> {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     let file = join(root, path);
@@ -27,6 +30,7 @@ export function serveFolder(root: string, port: number): Promise<() => Promise<v
       res.writeHead(404).end();
       return;
     }
+    if (csp && extname(file) === '.html') res.setHeader('Content-Security-Policy', csp);
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
   });

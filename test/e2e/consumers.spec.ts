@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { prepareApp, type AppName } from '../consumers/prepare.js';
 import { serveFolder } from '../consumers/static-server.js';
+import { cspFor } from '../csp-policies.js';
 import { PORT } from '../server.js';
 
 test.describe.configure({ timeout: 600_000 }); // a first run installs Vite, webpack and React from the registry
@@ -48,9 +49,9 @@ function stopGroup(child: ChildProcess): void {
   }
 }
 
-async function servedBuild(name: AppName, page: Page, folder = 'dist'): Promise<string> {
+async function servedBuild(name: AppName, page: Page, { folder = 'dist', csp }: { folder?: string; csp?: string } = {}): Promise<string> {
   const dir = prepareApp(name);
-  const stop = await serveFolder(join(dir, folder), APP_PORT);
+  const stop = await serveFolder(join(dir, folder), APP_PORT, { csp });
   try {
     return await askTheApp(page, `http://localhost:${APP_PORT}/`);
   } finally {
@@ -71,6 +72,32 @@ test('a React 19 app that renders <llama-chat> before importing the package (mod
   expect(answer.length).toBeGreaterThan(0);
   // The attributes React set before the element was defined took effect (theme reflects).
   await expect(page.locator('llama-chat')).toHaveAttribute('theme', 'dark');
+});
+
+test("a Vite app on a page with the README's same-origin CSP and Trusted Types (sent with the page only) answers", async ({ page }) => {
+  const refusals: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to|Trusted ?Type/i.test(message.text())) refusals.push(message.text());
+  });
+  expect((await servedBuild('vite', page, { csp: cspFor('same-origin', '') })).length).toBeGreaterThan(0);
+  expect(refusals).toEqual([]);
+});
+
+test("a webpack app (a classic worker) on a page with the README's same-origin CSP answers, and Trusted Types get advice for webpack", async ({
+  page,
+}) => {
+  const withoutTrustedTypes = cspFor('same-origin', '').replace(/; require-trusted-types-for.*$/, '');
+  expect((await servedBuild('webpack', page, { csp: withoutTrustedTypes })).length).toBeGreaterThan(0);
+  const dir = prepareApp('webpack');
+  const stop = await serveFolder(join(dir, 'dist'), APP_PORT, { csp: cspFor('same-origin', '') });
+  try {
+    await recordErrors(page);
+    await page.goto(`http://localhost:${APP_PORT}/`);
+    const error = await page.waitForFunction(() => (window as unknown as { chatErrors: { message: string }[] }).chatErrors[0]);
+    expect(await error.jsonValue()).toMatchObject({ code: 'bad-input', message: expect.stringContaining("webpack's output.module") });
+  } finally {
+    await stop();
+  }
 });
 
 test('an esbuild app, with dist/ copied beside its bundle as the README says, loads a model and answers', async ({ page }) => {
