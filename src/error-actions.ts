@@ -1,17 +1,18 @@
 // What a person can do about an error, as one button. The element supplies the operations.
 import type { ErrorCode } from '../protocol/errors.js';
 import type { ChatStatus, ModelRecord } from '../protocol/types.js';
-import type { ErrorAction } from './chat-view.js';
-import { browserServices } from './browser-services.js';
+import { html, nothing } from 'lit';
+import { errorView, type ErrorAction } from './chat-view.js';
+import type { FreeSpaceStep } from './free-space-view.js';
 import type { ChatSession } from './chat-session.js';
 import { alternativeModel } from './model-offers.js';
-import { deleteOtherModels } from './storage-actions.js';
 
 export interface ErrorActionContext {
   status: ChatStatus;
   clear(): Promise<void>;
   load(): Promise<void>;
-  freeSpaceAndRetry(): Promise<void>;
+  /** Shows the stored models the person may choose to delete to make room. */
+  chooseSpaceToFree(): Promise<void>;
   /** A model that could run here instead, after a GPU or memory failure. */
   alternative(): ModelRecord | undefined;
   useModel(id: string): Promise<void>;
@@ -21,7 +22,7 @@ export function errorAction(code: ErrorCode, context: ErrorActionContext): Error
   const ignore = () => {}; // failures of the action are shown in the view like any other
   if (code === 'context-overflow') return { label: 'Clear conversation', run: () => void context.clear() };
   if (context.status !== 'error') return undefined; // the model still answers: nothing to retry
-  if (code === 'quota-exceeded') return { label: 'Free space and retry', run: () => context.freeSpaceAndRetry().catch(ignore) };
+  if (code === 'quota-exceeded') return { label: 'Free space…', run: () => context.chooseSpaceToFree().catch(ignore) };
   const other = code === 'webgpu-unavailable' || code === 'insufficient-memory' ? context.alternative() : undefined;
   if (other) return { label: `Use ${other.label ?? other.id} instead`, run: () => context.useModel(other.id).catch(ignore) };
   // A structured answer that missed its schema: the person may simply send again.
@@ -35,16 +36,31 @@ export function thenRun(action: ErrorAction | undefined, after: () => void): Err
 }
 
 /** The element's operations for the error panel, over its session. */
-export function elementActions(session: ChatSession, useModel: (id: string) => Promise<void>): ErrorActionContext {
+export function elementActions(
+  session: ChatSession,
+  useModel: (id: string) => Promise<void>,
+  chooseSpaceToFree: () => Promise<void>,
+): ErrorActionContext {
   return {
     status: session.status,
     clear: () => session.clear(),
     load: () => session.load(),
-    freeSpaceAndRetry: async () => {
-      await deleteOtherModels(browserServices.createClient(session.models()), session.record()?.id);
-      await session.load();
-    },
+    chooseSpaceToFree,
     alternative: () => alternativeModel(session.record(), session.models()),
     useModel,
   };
+}
+
+/** The error with its one action, and after quota-exceeded the step that frees space. */
+export function errorSection(
+  session: ChatSession,
+  freeSpace: FreeSpaceStep,
+  useModel: (id: string) => Promise<void>,
+  afterAction: () => void,
+) {
+  const error = session.error;
+  if (!error) return nothing;
+  const context = elementActions(session, useModel, () => freeSpace.show());
+  const action = freeSpace.open ? undefined : thenRun(errorAction(error.code, context), afterAction);
+  return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace.view() : nothing}`;
 }

@@ -202,6 +202,17 @@ export const styles = css`
     border-radius: var(--_radius);
   }
   .error span { flex: 1 1 200px; }
+  .free-space {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_gap) / 2);
+    margin: 0 var(--_gap) var(--_gap);
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .free-space p { margin: 0; }
+  .free-space-actions { display: flex; flex-wrap: wrap; gap: var(--_gap); }
 
   .composer {
     display: flex;

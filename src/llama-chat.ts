@@ -4,9 +4,10 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession } from './chat-session.js';
 import { sessionHost } from './element-settings.js';
-import { composerButton, consentView, emptyView, errorView, messageView, progressView, statusView } from './chat-view.js';
+import { composerButton, consentView, emptyView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
-import { elementActions, errorAction, thenRun } from './error-actions.js';
+import { errorSection } from './error-actions.js';
+import { FreeSpaceStep } from './free-space-view.js';
 import { styles } from './llama-chat.styles.js';
 import { linkPolicy, MarkdownCache } from './markdown.js';
 import { RenderPacer } from './render-pacer.js';
@@ -48,6 +49,8 @@ import { toolView } from './tool-view.js';
  * @csspart progress - the download / loading progress
  * @csspart error - the error with its action
  * @csspart error-action - the button that acts on an error (retry, another model, …)
+ * @csspart free-space - after quota-exceeded: the stored models to choose from for deleting
+ * @csspart free-space-delete - the button that deletes the chosen models and retries
  * @csspart composer - the form at the bottom
  * @csspart input - the message text area
  * @csspart send-button - the send button
@@ -119,6 +122,13 @@ export class LlamaChat extends LitElement {
   );
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
+  /** After quota-exceeded: the stored models the person may choose to delete. */
+  private readonly freeSpace = new FreeSpaceStep(this, {
+    record: () => this.session.record(),
+    models: () => this.session.models(),
+    createClient: () => browserServices.createClient(this.session.models()),
+    retry: () => this.session.load(),
+  });
 
   private readonly session: ChatSession = new ChatSession(
     sessionHost(this, { onChange: () => this.pacer.queue(this.session.status === 'generating'), announce: (text) => this.announce(text) }),
@@ -213,7 +223,7 @@ export class LlamaChat extends LitElement {
   }
 
   protected override render() {
-    const { status, messages, error } = this.session;
+    const { status, messages } = this.session;
     const record = this.session.record();
     const busy = status === 'downloading' || status === 'loading';
     const generating = status === 'generating';
@@ -238,20 +248,7 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${
-          error
-            ? errorView(
-                error,
-                thenRun(
-                  errorAction(
-                    error.code,
-                    elementActions(this.session, (id) => this.useModel(id)),
-                  ),
-                  this.focusInput,
-                ),
-              )
-            : nothing
-        }
+        ${errorSection(this.session, this.freeSpace, (id) => this.useModel(id), this.focusInput)}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}

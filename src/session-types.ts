@@ -9,6 +9,7 @@ import type {
   CompletionUsage,
   LoadProgress,
   ModelRecord,
+  StorageEstimate,
 } from '../protocol/types.js';
 import type { RestoredHistory, StoredMessage } from './history-store.js';
 import type { ModelChoice } from './model-choice.js';
@@ -62,7 +63,7 @@ export interface SessionClient {
   stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk>;
   interrupt(): Promise<void>;
   terminate(): void;
-  readonly cache: { list(): Promise<CachedModel[]>; delete(id: string): Promise<void> };
+  readonly cache: { list(): Promise<CachedModel[]>; delete(id: string): Promise<void>; estimate(): Promise<StorageEstimate> };
 }
 
 export interface HistoryStorage {

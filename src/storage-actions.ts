@@ -3,17 +3,6 @@ import type { ModelRecord } from '../protocol/types.js';
 import { browserServices } from './browser-services.js';
 import type { SessionClient } from './session-types.js';
 
-/** After quota-exceeded: deletes the stored models other than `keep`, then ends the client. */
-export async function deleteOtherModels(client: SessionClient, keep: string | undefined): Promise<void> {
-  try {
-    for (const cached of await client.cache.list()) {
-      if (cached.id !== keep) await client.cache.delete(cached.id);
-    }
-  } finally {
-    client.terminate();
-  }
-}
-
 /** Whether `record` is stored complete here, asked of `client`'s worker, which then ends. */
 export async function isStoredHere(client: SessionClient, record: ModelRecord): Promise<boolean> {
   try {

@@ -23,7 +23,7 @@ class FakeClient implements SessionClient {
   interrupted = false;
   requests: ChatCompletionRequest[] = [];
   constructor(private readonly fake: FakeEngine) {}
-  readonly cache = { list: async () => [], delete: async () => {} };
+  readonly cache = { list: async () => [], delete: async () => {}, estimate: async () => ({ usage: 0, quota: 0 }) };
   async isStored(): Promise<boolean> {
     return false;
   }

@@ -28,7 +28,7 @@ function scriptedClient(calls: number): SessionClient & { requests: ChatCompleti
   const requests: ChatCompletionRequest[] = [];
   return {
     requests,
-    cache: { list: async () => [], delete: async () => {} },
+    cache: { list: async () => [], delete: async () => {}, estimate: async () => ({ usage: 0, quota: 0 }) },
     load: async () => {},
     isStored: async () => false,
     forgetEverything: async () => {},
