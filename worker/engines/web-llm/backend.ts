@@ -17,10 +17,9 @@ export class WebLlmModel implements LoadedModel {
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WebLlmModel> {
-    const sizeBytes = record.sizeBytes ?? 0;
     const engine = new MLCEngine({
       appConfig: appConfigFor(record),
-      initProgressCallback: (report) => onProgress(mapWebLlmProgress(report, sizeBytes)),
+      initProgressCallback: (report) => onProgress(mapWebLlmProgress(report)),
       logLevel: 'WARN',
     });
     try {
