@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { ModelRecord } from '../../protocol/types.js';
 import {
+  checkModelLibrary,
   checkTensorCache,
   contentFiles,
   configFile,
@@ -14,7 +15,7 @@ import {
   webLlmCachesLibrary,
   webLlmIntegrity,
 } from '../../worker/engines/web-llm/mlc-files.js';
-import { mlcModelFiles } from '../fixtures/mlc-model.js';
+import { fakeModelLibrary, mlcModelFiles } from '../fixtures/mlc-model.js';
 
 const hf = 'https://huggingface.co/mlc-ai/Llama-3.1-8B-Instruct-q4f16_1-MLC';
 const lib =
@@ -112,4 +113,11 @@ test("the record's hashes: per file for our check, as SRI in web-llm's own integ
   );
   assert.equal(configFile(hashed).sha256, hex);
   assert.equal(tensorCacheFile(hashed).sha256, undefined);
+});
+
+test('a model library is checked as soon as it arrives: WebAssembly with the runtime exports web-llm checks first', async () => {
+  await checkModelLibrary(record, new Uint8Array(fakeModelLibrary()).buffer); // shaped like one: accepted here, fails in web-llm
+  await assert.rejects(checkModelLibrary(record, buffer('{"not": "wasm"}')), { code: 'integrity', message: /is not WebAssembly/ });
+  const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]).buffer;
+  await assert.rejects(checkModelLibrary(record, empty), { code: 'integrity', message: /lacks TVMWasmAllocSpace and TVMWasmFreeSpace/ });
 });

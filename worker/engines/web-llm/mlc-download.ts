@@ -11,6 +11,7 @@ import { ensureSpace, storeOrFail } from '../../store/download.js';
 import { openModelFile } from '../../store/model-store.js';
 import type { ProgressSink } from '../engine.js';
 import {
+  checkModelLibrary,
   checkTensorCache,
   configFile,
   contentFiles,
@@ -110,6 +111,7 @@ class MlcDownload {
       entry.done = false; // gone from web-llm's cache since: fetch it again
     }
     const bytes = await this.download(file, entry);
+    if (file.database === 'webllm/wasm') await checkModelLibrary(this.record, bytes);
     const data = file.form === 'json' ? parseTensorCache(this.record, bytes) : bytes;
     await storeOrFail(() => writeEntry(file.database, file.url, data));
     entry.done = true;

@@ -166,3 +166,29 @@ export function webLlmIntegrity(record: ModelRecord): ModelIntegrity | undefined
 export function fileStoreId(modelId: string, name: string): string {
   return `${modelId}/${name}`;
 }
+
+/** What web-llm's runtime checks first in a model library (tvmjs FFILibrary.validateInstance). */
+const LIBRARY_EXPORTS = ['TVMWasmAllocSpace', 'TVMWasmFreeSpace'];
+
+/**
+ * Refuses a model library that cannot be one (not WebAssembly, or without the runtime's exports)
+ * as soon as it is downloaded: before the weights, not gigabytes later when web-llm starts it.
+ */
+export async function checkModelLibrary(record: ModelRecord, bytes: ArrayBuffer): Promise<void> {
+  let exported: string[];
+  try {
+    exported = WebAssembly.Module.exports(await WebAssembly.compile(bytes)).map((e) => e.name);
+  } catch {
+    throw new LlamaChatError(
+      'integrity',
+      `The model library of ${record.id} (${record.modelLib}) is not WebAssembly. Check the record's modelLib URL.`,
+    );
+  }
+  const missing = LIBRARY_EXPORTS.filter((name) => !exported.includes(name));
+  if (missing.length > 0) {
+    throw new LlamaChatError(
+      'integrity',
+      `The model library of ${record.id} (${record.modelLib}) is WebAssembly but no MLC model library (it lacks ${missing.join(' and ')}). Check the record's modelLib URL.`,
+    );
+  }
+}
