@@ -28,6 +28,12 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
         'quota-exceeded',
         `The browser ran out of storage while saving ${record.id}. Free some space (delete cached models or site data) and try again.`,
       );
+    case 'IntegrityError':
+      // web-llm checks the record's hashes again on every load, on the copies in its cache.
+      return new LlamaChatError(
+        'integrity',
+        `A stored file of ${record.id} is not the one that was checked when it was downloaded${reason}. Delete the model from this device and download it again.`,
+      );
     case 'AbortError':
       return new LlamaChatError('aborted', 'Loading was cancelled.');
   }

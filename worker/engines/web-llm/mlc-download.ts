@@ -47,6 +47,7 @@ class MlcDownload {
     const stored = await getFolder(record.id);
     this.folder = stored?.url === record.url ? stored : { id: record.id, engine: 'web-llm', url: record.url, files: [], lastUsed: 0 };
     if (stored && stored !== this.folder) await deleteFiles(record.id, stored.files); // the model moved
+    this.folder.lastUsed = Date.now(); // a partial download counts as use: it is listed by it
     const config = parseChatConfig(record, (await this.obtain(configFile(record))) as ArrayBuffer);
     const tensorCache = (await this.obtain(tensorCacheFile(record))) as TensorCache;
     const content = contentFiles(record, config, tensorCache);
@@ -57,7 +58,6 @@ class MlcDownload {
     for (const file of content) if (!this.entry(file).done) needed += (file.bytes ?? 0) - (await this.partialBytes(file));
     await ensureSpace(record, needed);
     for (const file of content) if (!this.entry(file).done) await this.obtain(file);
-    this.folder.lastUsed = Date.now();
     await putFolder(this.folder);
   }
 
