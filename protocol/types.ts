@@ -20,8 +20,18 @@ export interface ModelRecord {
   sizeBytes?: number;
   /** Context window in tokens used when loading (default: 2048, capped by the model). */
   contextLength?: number;
-  /** Hex SHA-256 of the file. When given, the stored copy is checked on every load: a damaged chunk is fetched again, a wrong file is refused with `integrity`. */
-  sha256?: string;
+  /**
+   * Hex SHA-256 of the model's bytes; a file that differs is refused with `integrity`.
+   * - A GGUF model (one file): the file's hash, a string. The stored copy is checked on every load:
+   *   a damaged chunk is fetched again.
+   * - An MLC model (a folder): a map from file name to hash, checked once per file as it downloads
+   *   (before it goes into web-llm's cache). Names are as in the folder (`mlc-chat-config.json`,
+   *   `tensor-cache.json`, `tokenizer.json`, each shard's `dataPath` from `tensor-cache.json`), and
+   *   the model library by its file name (the last part of `modelLib`). Files left out are checked
+   *   for size only (shards against `tensor-cache.json`). The config, tokenizer and library hashes are
+   *   also handed to web-llm as its `integrity` option, so it checks them again on every load.
+   */
+  sha256?: string | Readonly<Record<string, string>>;
   /** web-llm only: URL of the compiled model library (`model_lib` wasm). */
   modelLib?: string;
   /** GPU memory the model needs, in MB (web-llm's `vram_required_MB`). */

@@ -15,7 +15,13 @@
 //   /pages/csp.html is served (alone: not the files it loads) with one of the README's
 //               policies, ?csp=same-origin by default (see test/csp-policies.ts)
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
-//               fault on or off for all of them (a server that goes away and comes back)
+//               fault on or off for all of them (a server that goes away and comes back);
+//               /control/mlc-file?path=SUFFIX&drop=N&times=K applies the /models/ fault options
+//               (drop, stall, status, nolength, gzip) to the next K requests for files ending in
+//               SUFFIX (web-llm names those files itself, so no query of ours reaches them);
+//               /control/mlc-file?clear=1 removes them
+//   /vendor/web-llm/index.js  web-llm's own module, unchanged, and /vendor/web-llm/tvmjs.js the
+//               same with its inner runtime (ArtifactIndexedDBCache) exported: the cache contract test
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -35,8 +41,11 @@ const MOUNTS: Record<string, string> = {
   '/mlc/': join(ROOT, 'test/.generated/mlc'),
   '/bench/': join(ROOT, 'bench'),
   '/vendor/wllama/': join(ROOT, 'node_modules/@wllama/wllama/esm'),
+  '/vendor/web-llm/': join(ROOT, 'node_modules/@mlc-ai/web-llm/lib'),
 };
 let mlcFault: 'none' | '404' | 'drop' = 'none';
+const mlcFileFaults = new Map<string, { options: URLSearchParams; times: number }>();
+const WEB_LLM_MODULE = join(ROOT, 'node_modules/@mlc-ai/web-llm/lib/index.js');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -55,6 +64,17 @@ export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 
 const CSP_PAGE = '/pages/csp.html';
 const DROP_AFTER_MS = 1000;
+
+/**
+ * web-llm's module with its bundled runtime (tvmjs: ArtifactIndexedDBCache, createArtifactCache,
+ * hasTensorInCache) also exported, found as the object web-llm calls createArtifactCache on.
+ */
+async function tvmjsModule(): Promise<string> {
+  const source = await readFile(WEB_LLM_MODULE, 'utf8');
+  const runtime = /\b(libExports\$?\d*)\.createArtifactCache\(/.exec(source)?.[1];
+  if (!runtime) throw new Error('web-llm no longer calls createArtifactCache on its runtime: the cache contract changed');
+  return `${source}\nexport { ${runtime} as tvmjs };\n`;
+}
 
 function resolvePath(pathname: string): string | undefined {
   for (const [prefix, dir] of Object.entries(MOUNTS)) {
@@ -80,6 +100,26 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     if (fault === 'none' || fault === '404' || fault === 'drop') mlcFault = fault;
     return void res.writeHead(200).end(mlcFault);
   }
+  if (url.pathname === '/control/mlc-file') {
+    const path = url.searchParams.get('path');
+    if (url.searchParams.get('clear') === '1') mlcFileFaults.clear();
+    else if (path) {
+      const options = new URLSearchParams(url.searchParams);
+      const times = Number(options.get('times') ?? Infinity);
+      for (const name of ['path', 'times']) options.delete(name);
+      mlcFileFaults.set(path, { options, times });
+    }
+    return void res.writeHead(200).end(JSON.stringify([...mlcFileFaults.keys()]));
+  }
+  if (url.pathname.startsWith('/mlc/')) {
+    for (const [path, fault] of mlcFileFaults) {
+      if (!url.pathname.endsWith(path) || fault.times <= 0) continue;
+      fault.times -= 1;
+      for (const [name, value] of fault.options) url.searchParams.set(name, value);
+    }
+  }
+  if (url.pathname === '/vendor/web-llm/tvmjs.js')
+    return void res.writeHead(200, { 'Content-Type': TYPES['.js']! }).end(await tvmjsModule());
   if (url.pathname.startsWith('/mlc/') && mlcFault === '404') return void res.writeHead(404).end('gone');
   if (url.pathname.startsWith('/mlc/') && mlcFault === 'drop') return void req.socket.destroy();
 

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { statSync } from 'node:fs';
-import { MEDIUM_MODEL_FILE } from './global-setup.js';
+import { CDN_ORIGIN } from '../server.js';
+import { MEDIUM_MODEL_FILE, MLC_BAD_SIZE_DIR } from './global-setup.js';
+import { MLC_ID, MLC_LIB, mlcFolderFiles, mlcRecord, mlcTotalBytes, storeManifestIds, webLlmEntries } from './mlc-helpers.js';
 
 test('cache.list() shows a stored model and cache.delete() frees about its size', async ({ page }) => {
   await page.goto('/pages/headless.html');
@@ -33,4 +35,65 @@ test('cache.list() shows a stored model and cache.delete() frees about its size'
   expect(added).toBeLessThan(size * 1.5);
   const freed = result.before - result.after;
   expect(freed).toBeGreaterThan(added * 0.9);
+});
+
+test('cache.list/delete/estimate see MLC models (complete and partial) beside a GGUF model', async ({ page }) => {
+  await page.goto('/pages/headless.html');
+  await page.waitForFunction(() => window.llamaChat !== undefined);
+  const origin = new URL(page.url()).origin;
+  const gguf = { id: 'medium', engine: 'wllama' as const, url: `${origin}/models/medium.gguf`, contextLength: 256 };
+  const complete = mlcRecord(origin);
+  // Stops at shard 1 (its size is not the listed one): what came before it stays, a partial model.
+  const partial = mlcRecord(origin, {
+    id: 'mlc-partial',
+    folder: 'mlc-bad-size',
+    modelLib: `${CDN_ORIGIN}/mlc/not-a-model-lib.wasm?copy=2`,
+  });
+  const result = await page.evaluate(
+    async ({ gguf, complete, partial }) => {
+      const models = [gguf, complete, partial];
+      const code = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e: { code?: string }) => e.code,
+        );
+      // No real model library runs here: both MLC loads end after their downloads.
+      const outcomes = [
+        await code(window.llamaChat.createEngine({ model: complete.id, models })),
+        await code(window.llamaChat.createEngine({ model: partial.id, models })),
+      ];
+      const engine = await window.llamaChat.createEngine({ model: gguf.id, models });
+      const listed = await engine.cache.list();
+      const before = (await engine.cache.estimate()).usage;
+      await engine.cache.delete(complete.id);
+      const afterMlc = (await engine.cache.estimate()).usage;
+      const listedAfter = await engine.cache.list();
+      await engine.cache.delete(partial.id);
+      const listedLast = await engine.cache.list();
+      await engine.unload();
+      return { outcomes, listed, before, afterMlc, listedAfter, listedLast };
+    },
+    { gguf, complete, partial },
+  );
+  expect(result.outcomes).toEqual(['integrity', 'integrity']);
+  const total = mlcTotalBytes();
+  const bad = mlcFolderFiles(MLC_BAD_SIZE_DIR);
+  const partialBytes = ['mlc-chat-config.json', 'tensor-cache.json', 'tokenizer.json', 'params_shard_0.bin'].reduce(
+    (sum, n) => sum + bad[n]!.length,
+    MLC_LIB.length,
+  );
+  const byId = (list: Array<{ id: string }>) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+  expect(byId(result.listed)).toEqual([
+    expect.objectContaining({ id: 'medium', engine: 'wllama', bytes: statSync(MEDIUM_MODEL_FILE).size, complete: true }),
+    expect.objectContaining({ id: 'mlc-partial', engine: 'web-llm', bytes: partialBytes, complete: false }),
+    expect.objectContaining({ id: MLC_ID, engine: 'web-llm', bytes: total, complete: true }),
+  ]);
+  for (const model of result.listed) expect(model.lastUsed).toBeGreaterThan(Date.now() - 60_000);
+  // Random weights do not compress: deleting the MLC model frees about its size.
+  expect(result.before - result.afterMlc).toBeGreaterThan(total * 0.8);
+  expect(byId(result.listedAfter).map((m) => m.id)).toEqual(['medium', 'mlc-partial']);
+  expect(result.listedLast.map((m) => m.id)).toEqual(['medium']);
+  for (const database of ['webllm/model', 'webllm/config', 'webllm/wasm'] as const)
+    expect(await webLlmEntries(page, database), database).toEqual([]);
+  expect(await storeManifestIds(page)).toEqual(['medium']);
 });

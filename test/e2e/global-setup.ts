@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FIGURES_DIR } from './figures.js';
 import { fileURLToPath } from 'node:url';
+import { fakeModelLibrary, writeMlcModel } from '../fixtures/mlc-model.js';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
 
 /** The tiny model every end-to-end test serves from localhost; made once, deterministically. */
@@ -11,17 +12,17 @@ export const TINY_ALT_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny-alt
 export const MEDIUM_MODEL_FILE = fileURLToPath(new URL('../.generated/medium.gguf', import.meta.url));
 const generated = (path: string) => fileURLToPath(new URL(`../.generated/${path}`, import.meta.url));
 
-/**
- * A web-llm model folder as web-llm fetches it (`<url>/resolve/main/mlc-chat-config.json`) and
- * a model library that is valid wasm but no compiled model: real MLC builds cannot be made here.
- */
-function writeMlcFixture(): void {
-  mkdirSync(generated('mlc/mlc-test/resolve/main'), { recursive: true });
-  writeFileSync(
-    generated('mlc/mlc-test/resolve/main/mlc-chat-config.json'),
-    JSON.stringify({ model_type: 'llama', context_window_size: 1024, conv_template: { name: 'llama-3_1' } }),
-  );
-  writeFileSync(generated('mlc/not-a-model-lib.wasm'), new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+/** The generated MLC model folders (test/fixtures/mlc-model.ts), served under /mlc/. */
+export const MLC_TEST_DIR = generated('mlc/mlc-test');
+/** The same model whose tensor-cache.json claims 4096 bytes more for shard 1 than the file has. */
+export const MLC_BAD_SIZE_DIR = generated('mlc/mlc-bad-size');
+/** A model library that is valid wasm but no compiled model: real MLC builds cannot be made or run here. */
+export const MLC_LIB_FILE = generated('mlc/not-a-model-lib.wasm');
+
+function writeMlcFixtures(): void {
+  writeMlcModel(MLC_TEST_DIR);
+  writeMlcModel(MLC_BAD_SIZE_DIR, { misdeclare: { shard: 1, by: 4096 } });
+  writeFileSync(MLC_LIB_FILE, fakeModelLibrary());
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -32,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
   if (!existsSync(TINY_ALT_MODEL_FILE)) await writeTinyModel(TINY_ALT_MODEL_FILE, { seed: 7, vocabulary: 1, contextLength: 4096 });
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
-  writeMlcFixture();
+  writeMlcFixtures();
   writeBrokenModels();
   rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only
 }

@@ -1,5 +1,6 @@
-// The model store's IndexedDB: one database, two object stores, so a chunk and the manifest
-// that counts it commit in one transaction, and a model's chunks go with one key-range delete.
+// The model store's IndexedDB: one database, so a chunk and the manifest that counts it commit in
+// one transaction, and a model's chunks go with one key-range delete. A model made of many files
+// (an MLC folder) also has a folder manifest: each file is downloaded as a model file of its own.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { EngineKind } from '../../protocol/engines.js';
 
@@ -23,19 +24,44 @@ export interface ModelManifest {
   lastUsed: number;
 }
 
+/** One file of a folder model: downloaded through the store, then handed to its engine's own cache. */
+export interface FolderFile {
+  /** Path in the folder (`params_shard_0.bin`), or the model library's file name. */
+  name: string;
+  url: string;
+  /** The engine's database the finished file went into (web-llm: `webllm/model`, …). */
+  database: string;
+  /** Bytes; 0 while unknown. */
+  bytes: number;
+  /** Downloaded, checked and handed over; its chunks are gone from the store. */
+  done: boolean;
+}
+
+export interface FolderManifest {
+  id: string;
+  engine: EngineKind;
+  url: string;
+  files: FolderFile[];
+  lastUsed: number;
+}
+
 interface StoreSchema extends DBSchema {
   manifests: { key: string; value: ModelManifest };
   chunks: { key: [string, number]; value: Blob };
+  folders: { key: string; value: FolderManifest };
 }
 
 let opened: Promise<IDBPDatabase<StoreSchema>> | undefined;
 
 function database(): Promise<IDBPDatabase<StoreSchema>> {
-  opened ??= openDB<StoreSchema>(STORE_DATABASE, 1, {
-    upgrade(db) {
-      db.createObjectStore('manifests');
-      db.createObjectStore('chunks');
-      for (const name of OLD_DATABASES) indexedDB.deleteDatabase(name);
+  opened ??= openDB<StoreSchema>(STORE_DATABASE, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('manifests');
+        db.createObjectStore('chunks');
+        for (const name of OLD_DATABASES) indexedDB.deleteDatabase(name);
+      }
+      if (oldVersion < 2) db.createObjectStore('folders');
     },
     // Another tab upgrading (a newer library version) needs this one to let go.
     blocking() {
@@ -99,4 +125,20 @@ export async function getChunks(id: string, count: number): Promise<Blob[]> {
 export async function deleteModel(id: string): Promise<void> {
   const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
   await Promise.all([tx.objectStore('chunks').delete(chunksOf(id)), tx.objectStore('manifests').delete(id), tx.done]);
+}
+
+export async function getFolder(id: string): Promise<FolderManifest | undefined> {
+  return (await database()).get('folders', id);
+}
+
+export async function putFolder(folder: FolderManifest): Promise<void> {
+  await (await database()).put('folders', folder, folder.id);
+}
+
+export async function listFolders(): Promise<FolderManifest[]> {
+  return (await database()).getAll('folders');
+}
+
+export async function deleteFolder(id: string): Promise<void> {
+  await (await database()).delete('folders', id);
 }

@@ -9,14 +9,20 @@ import { chunkDigest } from './digest.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
+export interface DownloadOptions {
+  /** The size a listing declares for the file (an MLC shard's `nbytes`): any other size is refused with `integrity`. */
+  exactSize?: number;
+}
+
 /** Downloads `record`'s file into the store, resuming a partial copy of the same URL. */
-export async function download(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void> {
+export async function download(record: ModelRecord, onProgress: Sink<LoadProgress>, options: DownloadOptions = {}): Promise<void> {
+  const { exactSize } = options;
   const previous = await getManifest(record.id);
   const resumable = previous && previous.url === record.url && !previous.complete && previous.storedChunks > 0;
   if (previous && !resumable) await deleteModel(record.id);
   const start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
   // Known size first: refuse before a single byte is fetched.
-  await ensureSpace(record, (record.sizeBytes ?? 0) - start);
+  await ensureSpace(record, (exactSize ?? record.sizeBytes ?? 0) - start);
   if (resumable && previous.size > 0 && start >= previous.size) {
     await putManifest({ ...previous, complete: true }); // stopped just before the last write
     return;
@@ -33,8 +39,14 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
       // The server ignored Range or the file changed: what we have is no good, start over.
       await response.body?.cancel();
       await deleteModel(record.id);
-      return download(record, onProgress);
+      return download(record, onProgress, options);
     }
+  }
+  if (exactSize !== undefined && size && size !== exactSize) {
+    // Refused before its body: a file of another size is another file.
+    await response.body?.cancel();
+    await deleteModel(record.id);
+    throw wrongSize(record, size, exactSize);
   }
   try {
     await ensureSpace(record, size - start);
@@ -57,7 +69,7 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   };
   await putManifest(manifest);
 
-  const total = size || record.sizeBytes || 0;
+  const total = size || exactSize || record.sizeBytes || 0;
   let loaded = start;
   let lastReport = 0;
   const report = (force: boolean) => {
@@ -86,12 +98,13 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
     if (done) break;
     // More than Content-Length can only be a compressed body whose encoding this page may not read.
     if (size && loaded + value.length > size) size = 0;
-    if (loaded + value.length > byteLimit(record, size)) {
+    const limit = exactSize ?? byteLimit(record, size);
+    if (loaded + value.length > limit) {
       await reader.cancel().catch(() => {});
       await deleteModel(record.id);
       throw new LlamaChatError(
         'integrity',
-        `The server sent more than the ${byteLimit(record, size)} bytes expected for ${record.id}, so the download was stopped and discarded. Check the model URL and the record's sizeBytes.`,
+        `The server sent more than the ${limit} bytes expected for ${record.id}, so the download was stopped and discarded. Check the model URL and the record's sizeBytes.`,
       );
     }
     let offset = 0;
@@ -111,6 +124,10 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   if (size && loaded !== size) {
     throw new LlamaChatError('network', `The download of ${record.id} ended after ${loaded} of ${size} bytes. Try again to resume it.`);
   }
+  if (exactSize !== undefined && loaded !== exactSize) {
+    await deleteModel(record.id);
+    throw wrongSize(record, loaded, exactSize);
+  }
   await putManifest({ ...manifest, size: loaded, complete: true });
 }
 
@@ -118,6 +135,13 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
 function byteLimit(record: ModelRecord, contentLength: number): number {
   if (contentLength) return contentLength;
   return record.sizeBytes ? Math.ceil(record.sizeBytes * 1.05) : Number.POSITIVE_INFINITY;
+}
+
+function wrongSize(record: ModelRecord, size: number, expected: number): LlamaChatError {
+  return new LlamaChatError(
+    'integrity',
+    `The server's ${shownUrl(record.url)} has ${size} bytes where the model's listing says ${expected}, so it was refused and nothing of it kept. The server may be serving another version of the model.`,
+  );
 }
 
 function isEncoded(response: Response): boolean {
@@ -195,7 +219,7 @@ function totalFromContentRange(response: Response): number {
   return total && total !== '*' ? Number(total) : 0;
 }
 
-async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<void> {
+export async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<void> {
   if (!navigator.storage?.estimate || !(bytesNeeded > 0)) return;
   const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
   if (bytesNeeded > quota) {
@@ -214,7 +238,7 @@ async function ensureSpace(record: ModelRecord, bytesNeeded: number): Promise<vo
   }
 }
 
-async function storeOrFail(write: () => Promise<void>): Promise<void> {
+export async function storeOrFail(write: () => Promise<void>): Promise<void> {
   try {
     await write();
   } catch (error) {

@@ -17,7 +17,7 @@ import {
   type ModelManifest,
 } from './database.js';
 import { chunkDigest, FileDigest } from './digest.js';
-import { download, fetchRange } from './download.js';
+import { download, fetchRange, type DownloadOptions } from './download.js';
 
 type ProgressSink = Sink<LoadProgress>;
 
@@ -25,11 +25,11 @@ type ProgressSink = Sink<LoadProgress>;
  * The model file as one Blob: from IndexedDB when complete, otherwise downloaded (or resumed)
  * first. Tabs loading the same model wait for each other instead of downloading it twice.
  */
-export async function openModelFile(record: ModelRecord, onProgress: ProgressSink): Promise<Blob> {
+export async function openModelFile(record: ModelRecord, onProgress: ProgressSink, options: DownloadOptions = {}): Promise<Blob> {
   return withModelLock(record.id, async () => {
     const stored = await readComplete(record, onProgress);
     if (stored) return stored;
-    await download(record, onProgress);
+    await download(record, onProgress, options);
     const downloaded = await readComplete(record, onProgress);
     if (!downloaded) throw new LlamaChatError('integrity', `The stored copy of ${record.id} is incomplete. Try again.`);
     return downloaded;
@@ -51,10 +51,11 @@ async function readComplete(record: ModelRecord, onProgress: ProgressSink): Prom
     await deleteModel(record.id);
     return undefined;
   }
-  if (record.sha256 && !(await verified(record, manifest, onProgress))) return undefined;
+  const sha256 = fileSha256(record);
+  if (sha256 && !(await verified(record, sha256, manifest, onProgress))) return undefined;
   await putManifest({ ...manifest, lastUsed: Date.now() });
   // Verification may have replaced damaged chunks: read them again only then.
-  return record.sha256 ? assemble(manifest) : file;
+  return sha256 ? assemble(manifest) : file;
 }
 
 /** The stored chunks as one Blob, or undefined when any is missing or the size is wrong. */
@@ -70,7 +71,13 @@ async function assemble(manifest: ModelManifest): Promise<Blob | undefined> {
  * own hash changed since download) are fetched again and the user is told; a file that was
  * wrong from the start is deleted and reported. False: deleted, download it again.
  */
-async function verified(record: ModelRecord, manifest: ModelManifest, onProgress: ProgressSink, repairs = 1): Promise<boolean> {
+async function verified(
+  record: ModelRecord,
+  sha256: string,
+  manifest: ModelManifest,
+  onProgress: ProgressSink,
+  repairs = 1,
+): Promise<boolean> {
   const name = record.label ?? record.id;
   const whole = new FileDigest();
   const damaged: number[] = [];
@@ -82,7 +89,7 @@ async function verified(record: ModelRecord, manifest: ModelManifest, onProgress
     onProgress({ phase: 'load', loaded: index * manifest.chunkBytes + bytes.length, total: manifest.size, text: `Checking ${name}` });
   }
   const digest = whole.hex();
-  if (digest === record.sha256?.toLowerCase()) return true;
+  if (digest === sha256) return true;
 
   if (damaged.length > 0 && repairs > 0) {
     const parts = `${damaged.length} damaged part${damaged.length === 1 ? '' : 's'}`;
@@ -94,12 +101,12 @@ async function verified(record: ModelRecord, manifest: ModelManifest, onProgress
       text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again`,
     });
     for (const index of damaged) await refetchChunk(record, manifest, index);
-    return verified(record, manifest, onProgress, repairs - 1);
+    return verified(record, sha256, manifest, onProgress, repairs - 1);
   }
   await deleteModel(record.id);
   throw new LlamaChatError(
     'integrity',
-    `${record.id} failed its integrity check: its SHA-256 is ${digest}, the page expects ${record.sha256}. The server may be serving a different file; the download was discarded.`,
+    `${record.id} failed its integrity check: its SHA-256 is ${digest}, the page expects ${sha256}. The server may be serving a different file; the download was discarded.`,
   );
 }
 
@@ -122,9 +129,16 @@ export function deleteModelFile(id: string): Promise<void> {
   return deleteModel(id);
 }
 
-export async function listModelFiles(): Promise<CachedModel[]> {
+/** The hash of a one-file model (a map of hashes belongs to a folder model: see ModelRecord). */
+function fileSha256(record: ModelRecord): string | undefined {
+  return typeof record.sha256 === 'string' ? record.sha256.toLowerCase() : undefined;
+}
+
+/** The model files `engine` keeps in the store (web-llm's partial files are counted by its adapter). */
+export async function listModelFiles(engine: ModelRecord['engine']): Promise<CachedModel[]> {
   if (!(await storeExists())) return [];
-  return (await listManifests()).map((m) => ({
+  const manifests = (await listManifests()).filter((m) => m.engine === engine);
+  return manifests.map((m) => ({
     id: m.id,
     engine: m.engine,
     bytes: m.complete ? m.size : m.storedChunks * m.chunkBytes,

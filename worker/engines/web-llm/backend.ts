@@ -17,17 +17,22 @@ export class WebLlmModel implements LoadedModel {
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WebLlmModel> {
-    const sizeBytes = record.sizeBytes ?? 0;
+    // web-llm reports nothing until the library runs and the weights load: a failure before
+    // its first report happened while starting the library (or the GPU, which fails by name).
+    let started = false;
     const engine = new MLCEngine({
       appConfig: appConfigFor(record),
-      initProgressCallback: (report) => onProgress(mapWebLlmProgress(report, sizeBytes)),
+      initProgressCallback: (report) => {
+        started = true;
+        onProgress(mapWebLlmProgress(report));
+      },
       logLevel: 'WARN',
     });
     try {
       await engine.reload(record.id);
     } catch (error) {
       await engine.unload().catch(() => {});
-      throw mapWebLlmError(error, record);
+      throw mapWebLlmError(error, record, started ? 'load' : 'library');
     }
     await markUsed(record.id);
     return new WebLlmModel(record, engine);

@@ -6,7 +6,8 @@ import { toEngineError, type EngineStage } from '../errors.js';
 
 const NETWORK = /network response was not ok|failed to fetch|networkerror|load failed|err_/i;
 
-export function mapWebLlmError(error: unknown, record: ModelRecord, stage: EngineStage = 'load'): LlamaChatError {
+/** `library`: a load that failed before web-llm's first report, while it started the model library. */
+export function mapWebLlmError(error: unknown, record: ModelRecord, stage: EngineStage | 'library' = 'load'): LlamaChatError {
   if (error instanceof LlamaChatError) return error;
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -27,6 +28,12 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
         'quota-exceeded',
         `The browser ran out of storage while saving ${record.id}. Free some space (delete cached models or site data) and try again.`,
       );
+    case 'IntegrityError':
+      // web-llm checks the record's hashes again on every load, on the copies in its cache.
+      return new LlamaChatError(
+        'integrity',
+        `A stored file of ${record.id} is not the one that was checked when it was downloaded${reason}. Delete the model from this device and download it again.`,
+      );
     case 'AbortError':
       return new LlamaChatError('aborted', 'Loading was cancelled.');
   }
@@ -39,13 +46,14 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
   if (/quota/i.test(message)) {
     return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space and try again.`);
   }
-  const general = toEngineError(error, stage, record.id);
+  const general = toEngineError(error, stage === 'chat' ? 'chat' : 'load', record.id);
   if (stage === 'chat' || general.code !== 'integrity') return general;
   // A load failure nothing above explains: most often a model library that is not one.
-  if (error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError || /wasm|webassembly/i.test(message)) {
+  const wasm = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError || /wasm|webassembly/i.test(message);
+  if (wasm || stage === 'library') {
     return new LlamaChatError(
       'integrity',
-      `The model library for ${record.id} (${record.modelLib ?? 'model_lib'}) is not a usable WebAssembly module${reason}. Check the record's modelLib URL.`,
+      `web-llm could not start the model library for ${record.id} (${record.modelLib ?? 'model_lib'})${reason}: it must be the library compiled for this model and web-llm 0.2.86. Check the record's modelLib URL.`,
     );
   }
   return new LlamaChatError('integrity', `${record.id} could not be loaded${reason}.`);

@@ -1,16 +1,15 @@
-// web-llm reports `{ progress, timeElapsed, text }` and names its phase only in the text.
+// web-llm reports `{ progress, timeElapsed, text }` and names its phase only in the text. Our
+// downloader has put every file in its cache before it starts, so what it reports is loading:
+// reading the weights onto the GPU, then compiling shaders.
 import type { InitProgressReport } from '@mlc-ai/web-llm';
 import type { LoadProgress } from '../../../protocol/types.js';
 
-/** Our one progress shape from web-llm's report; bytes from the model's download size. */
-export function mapWebLlmProgress(report: InitProgressReport, sizeBytes: number): LoadProgress {
-  const bytes = Math.round(Math.min(1, Math.max(0, report.progress)) * sizeBytes);
+/** Our one progress shape from web-llm's report of the steps after the download. */
+export function mapWebLlmProgress(report: InitProgressReport): LoadProgress {
   const steps = /\[(\d+)\/(\d+)\]/.exec(report.text);
-  if (report.text.startsWith('Fetching param cache') || report.text.startsWith('Start to fetch params')) {
-    return { phase: 'download', loaded: bytes, total: sizeBytes, text: 'Downloading the model' };
-  }
-  if (report.text.startsWith('Loading model from cache')) {
-    return { phase: 'load', loaded: bytes, total: sizeBytes, text: 'Loading the model onto the GPU' };
+  // "Fetching" here reads shards from its cache (it fetches only what is missing, and nothing is).
+  if (/^(?:Start to fetch params|Fetching param cache|Loading model from cache)/.test(report.text)) {
+    return { phase: 'load', loaded: Number(steps?.[1] ?? 0), total: Number(steps?.[2] ?? 0), text: 'Loading the model onto the GPU' };
   }
   if (report.text.startsWith('Loading GPU shader modules') && steps) {
     return { phase: 'compile', loaded: Number(steps[1]), total: Number(steps[2]), text: 'Preparing the GPU' };

@@ -8,6 +8,6 @@ export const wllamaAdapter: EngineAdapter = {
     return WllamaModel.load(record, onProgress);
   },
   isStored: (record) => isModelFileStored(record),
-  listStored: () => listModelFiles(),
+  listStored: () => listModelFiles('wllama'),
   deleteStored: (id) => deleteModelFile(id),
 };
