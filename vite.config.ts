@@ -102,7 +102,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rollupOptions: {
       input: { 'llama-chat': 'src/index.ts' },
-      preserveEntrySignatures: 'exports-only',
+      // Modules the lazy chunks share with the entry stay in the entry (which may export them too):
+      // the page's first script is one file, not a waterfall of small shared chunks.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         entryFileNames: '[name].js',
         chunkFileNames: '[name]-[hash].js',

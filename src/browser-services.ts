@@ -1,11 +1,18 @@
 // The real engine, device and storage behind every <llama-chat>; unit tests inject fakes.
+// Choosing a model (the device probe) and the kept history load as chunks of their own, when
+// first used: the page's first script holds the element and the client only.
+import { loadPart } from './code-part.js';
 import { EngineClient } from './engine-client.js';
-import { deleteHistory, loadHistory, saveHistory } from './history-store.js';
-import { pickModel } from './model-choice.js';
 import type { SessionServices } from './session-types.js';
+
+const history = () => loadPart(() => import('./history-store.js'));
 
 export const browserServices: SessionServices = {
   createClient: (models) => new EngineClient(models),
-  pickModel,
-  history: { load: loadHistory, save: saveHistory, delete: deleteHistory },
+  pickModel: async (id, models) => (await loadPart(() => import('./model-choice.js'))).pickModel(id, models),
+  history: {
+    load: async (key) => (await history()).loadHistory(key),
+    save: async (key, messages) => (await history()).saveHistory(key, messages),
+    delete: async (key) => (await history()).deleteHistory(key),
+  },
 };

@@ -2,11 +2,11 @@
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
 import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type CompletionUsage } from '../protocol/types.js';
+import { loadPart } from './code-part.js';
 import { ModelSession } from './model-session.js';
 import { SessionHistory } from './session-history.js';
 import type { SessionClient, SessionHost, SessionServices, SessionSettings, ToolActivity, ViewMessage } from './session-types.js';
 import { checkSampling } from './settings-check.js';
-import { answerWithTools } from './tool-loop.js';
 import { promptFor, streamInto, throttle, type Turn, type TurnPrompt } from './turn.js';
 
 /** How long stop() waits for the engine to acknowledge before it ends the engine's worker. */
@@ -169,6 +169,7 @@ export class ChatSession extends ModelSession {
       ];
       this.host.onChange();
     };
+    const { answerWithTools } = await loadPart(() => import('./tool-loop.js')); // only pages with tools load it
     await answerWithTools(turn, client, messages, settings, {
       emit: this.host.emit.bind(this.host),
       onChange: () => this.host.onChange(),

@@ -5,7 +5,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { LlamaChatError } from '../protocol/errors.js';
 import type { ChatStatus, ModelRecord } from '../protocol/types.js';
 import { formatBytes } from './format.js';
-import type { MarkdownCache } from './markdown.js';
+import type { MarkdownCache } from './markdown-cache.js';
 import type { ProgressView } from './progress-tracker.js';
 import type { ConsentFacts } from './model-offers.js';
 import type { ViewMessage } from './session-types.js';

@@ -4,9 +4,8 @@ import { installErrorTransfer } from '../protocol/error-transfer.js';
 import type { WorkerApi } from '../protocol/worker-api.js';
 import { AsyncQueue } from './async-queue.js';
 import { findModel, knownModels } from './catalog.js';
-import { pickModel } from './model-choice.js';
+import { loadPart } from './code-part.js';
 import { LlamaChatError, toLlamaChatError } from '../protocol/errors.js';
-import { forgetAllHistory } from './history-store.js';
 import { withAbsoluteUrls } from './model-urls.js';
 import { WorkerConnection } from './worker-connection.js';
 import type {
@@ -56,6 +55,7 @@ export interface ModelCache {
 
 /** Starts a worker, loads the model into it and resolves once it can answer. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const { pickModel } = await loadPart(() => import('./model-choice.js')); // the device probe: loaded when first needed
   const { record } = await pickModel(options.model, options.models);
   const client = new EngineClient(options.models);
   try {
@@ -160,7 +160,7 @@ export class EngineClient {
     this.terminate();
     try {
       const held = await this.call((api) => api.forgetStoredModels());
-      await forgetAllHistory();
+      await (await loadPart(() => import('./history-store.js'))).forgetAllHistory();
       if (held.length > 0) {
         throw new LlamaChatError('aborted', `Another tab still has ${held.join(', ')} open; it is deleted as soon as that tab closes it.`);
       }

@@ -51,16 +51,19 @@ export function elementActions(
   };
 }
 
+/** What the error panel asks of the element. */
+export interface ErrorSectionActions {
+  useModel(id: string): Promise<void>;
+  chooseSpaceToFree(): Promise<void>;
+  /** Runs after the action's button was pressed (it goes away). */
+  after(): void;
+}
+
 /** The error with its one action, and after quota-exceeded the step that frees space. */
-export function errorSection(
-  session: ChatSession,
-  freeSpace: FreeSpaceStep,
-  useModel: (id: string) => Promise<void>,
-  afterAction: () => void,
-) {
+export function errorSection(session: ChatSession, freeSpace: FreeSpaceStep | undefined, actions: ErrorSectionActions) {
   const error = session.error;
   if (!error) return nothing;
-  const context = elementActions(session, useModel, () => freeSpace.show());
-  const action = freeSpace.open ? undefined : thenRun(errorAction(error.code, context), afterAction);
-  return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace.view() : nothing}`;
+  const context = elementActions(session, actions.useModel, actions.chooseSpaceToFree);
+  const action = freeSpace?.open ? undefined : thenRun(errorAction(error.code, context), actions.after);
+  return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace?.view() : nothing}`;
 }

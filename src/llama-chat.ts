@@ -7,9 +7,12 @@ import { sessionHost } from './element-settings.js';
 import { composerButton, consentView, emptyView, messageView, progressView, statusView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
 import { errorSection } from './error-actions.js';
-import { FreeSpaceStep } from './free-space-view.js';
+import type { FreeSpaceStep } from './free-space-view.js';
+import { Announcer } from './announcer.js';
+import { loadPart } from './code-part.js';
 import { styles } from './llama-chat.styles.js';
-import { linkPolicy, MarkdownCache } from './markdown.js';
+import { linkPolicy } from './link-policy.js';
+import { MarkdownCache, preloadMarkdown } from './markdown-cache.js';
 import { RenderPacer } from './render-pacer.js';
 import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../protocol/types.js';
@@ -111,10 +114,9 @@ export class LlamaChat extends LitElement {
   declare tools: PageTool[];
   /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
   declare toolChoice: 'auto' | 'required';
-  /** The text of the polite live region: the last finished answer. */
-  private announcement = '';
+  private readonly announcer = new Announcer(this);
 
-  private readonly markdown = new MarkdownCache();
+  private readonly markdown = new MarkdownCache(() => this.requestUpdate());
   /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
   private readonly consentFacts = new ConsentLookup(
     storedCheck(() => this.session.models()),
@@ -122,16 +124,14 @@ export class LlamaChat extends LitElement {
   );
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
-  /** After quota-exceeded: the stored models the person may choose to delete. */
-  private readonly freeSpace = new FreeSpaceStep(this, {
-    record: () => this.session.record(),
-    models: () => this.session.models(),
-    createClient: () => browserServices.createClient(this.session.models()),
-    retry: () => this.session.load(),
-  });
+  /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
+  private freeSpace: FreeSpaceStep | undefined;
 
   private readonly session: ChatSession = new ChatSession(
-    sessionHost(this, { onChange: () => this.pacer.queue(this.session.status === 'generating'), announce: (text) => this.announce(text) }),
+    sessionHost(this, {
+      onChange: () => this.pacer.queue(this.session.status === 'generating'),
+      announce: (text) => this.announcer.say(text),
+    }),
     browserServices,
   );
 
@@ -212,20 +212,11 @@ export class LlamaChat extends LitElement {
     else this.session.prepare().then(() => this.consentFacts.describe(this.session.record()), () => {}); // prettier-ignore
   }
 
-  private announce(text: string): void {
-    // Emptied first so the same words twice are still announced twice.
-    this.announcement = '';
-    this.requestUpdate();
-    requestAnimationFrame(() => {
-      this.announcement = `Answer: ${text}`;
-      this.requestUpdate();
-    });
-  }
-
   protected override render() {
     const { status, messages } = this.session;
     const record = this.session.record();
     const busy = status === 'downloading' || status === 'loading';
+    if (status !== 'idle') void preloadMarkdown(); // ready before the first answer
     const generating = status === 'generating';
     const consent = () => consentView(record, this.consentFacts.shown, () => this.onConsent());
     return html`
@@ -243,12 +234,12 @@ export class LlamaChat extends LitElement {
               m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
           )}
         </div>
-        <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+        <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
         ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${errorSection(this.session, this.freeSpace, (id) => this.useModel(id), this.focusInput)}
+        ${errorSection(this.session, this.freeSpace, { useModel: (id) => this.useModel(id), chooseSpaceToFree: () => this.chooseSpaceToFree(), after: this.focusInput })}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
@@ -271,6 +262,17 @@ export class LlamaChat extends LitElement {
 
   /** After a button that goes away, focus goes to the input. */
   private focusInput = () => void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
+
+  private async chooseSpaceToFree(): Promise<void> {
+    const { FreeSpaceStep } = await loadPart(() => import('./free-space-view.js'));
+    this.freeSpace ??= new FreeSpaceStep(this, {
+      record: () => this.session.record(),
+      models: () => this.session.models(),
+      createClient: () => browserServices.createClient(this.session.models()),
+      retry: () => this.session.load(),
+    });
+    await this.freeSpace.show();
+  }
 
   private async useModel(id: string): Promise<void> {
     this.model = id;

@@ -1,8 +1,10 @@
 // Model output is untrusted: Markdown becomes HTML through `marked`, raw HTML in it stays
 // text, and DOMPurify (its own instance, an allow-list, http(s)/mailto links only) has the
-// last word before anything reaches the DOM.
+// last word before anything reaches the DOM. Loaded only once a model starts loading or an
+// answer is shown (markdown-cache.ts): the page's first script stays small.
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { allowed, type LinkPolicy } from './link-policy.js';
 import { libraryPolicy } from './trusted-types.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -67,26 +69,6 @@ function stripBidiControls(root: Element): void {
 }
 
 /**
- * Which links in answers stay links: all (the default), none (`links="off"`), or those to the
- * listed hosts. A link that does not is shown as its text.
- */
-export type LinkPolicy = 'all' | 'none' | readonly string[];
-
-/** The `links` attribute as a policy: "off"/"none", absent/"all", or host names separated by spaces. */
-export function linkPolicy(attribute: string | undefined): LinkPolicy {
-  const value = attribute?.trim().toLowerCase();
-  if (!value || value === 'all') return 'all';
-  if (value === 'off' || value === 'none') return 'none';
-  return value.split(/[\s,]+/).filter(Boolean);
-}
-
-function allowed(url: URL, policy: LinkPolicy): boolean {
-  if (policy === 'all') return true;
-  if (policy === 'none') return false;
-  return url.protocol !== 'mailto:' && policy.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
-}
-
-/**
  * A link shows where it really goes: its host (in punycode, so a look-alike name cannot pass
  * for the real one) right after its text; the model's own title is dropped. Links the policy
  * does not allow become their text.
@@ -140,41 +122,4 @@ export function renderMarkdown(source: string, policy: LinkPolicy = 'all'): Docu
     block.append(pre, copy);
   }
   return fragment;
-}
-
-/** While an answer streams, it is parsed again at most this often; tokens come far faster. */
-const LIVE_PARSE_INTERVAL_MS = 100;
-
-/**
- * One element per message whose children are re-rendered only when its text changed: while an
- * answer streams, only that answer is parsed again, never the whole conversation.
- */
-export class MarkdownCache {
-  private views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number }>();
-  private policy: LinkPolicy = 'all';
-
-  /** A new link policy renders every message again. */
-  setLinkPolicy(policy: LinkPolicy): void {
-    if (JSON.stringify(policy) === JSON.stringify(this.policy)) return;
-    this.policy = policy;
-    this.views = new WeakMap();
-  }
-
-  /** `live`: the text is still growing, so a parse may wait for the next interval. */
-  render(message: object, source: string, live = false): HTMLElement {
-    let view = this.views.get(message);
-    if (!view) {
-      const node = document.createElement('div');
-      node.className = 'markdown';
-      view = { source: '\u0000', node, parsedAt: -Infinity };
-      this.views.set(message, view);
-    }
-    const now = performance.now();
-    if (view.source !== source && (!live || now - view.parsedAt >= LIVE_PARSE_INTERVAL_MS)) {
-      view.node.replaceChildren(renderMarkdown(source, this.policy));
-      view.source = source;
-      view.parsedAt = now;
-    }
-    return view.node;
-  }
 }

@@ -108,7 +108,8 @@ const MISSING: { variant: CspVariant; dist: 'same' | 'cross'; says: RegExp }[] =
   {
     variant: 'cdn-file-only-in-script-src',
     dist: 'cross',
-    says: /^bad-input This page's Content Security Policy \(script-src\) refused the chat engine's script: add the origin dist\/ is served from to script-src/,
+    // The page's own lazily loaded code or the worker's script, whichever is asked for first.
+    says: /^bad-input This page's Content Security Policy \(script-src\) refused (part of the chat's code from .* add .* to script-src|the chat engine's script: add the origin dist\/ is served from to script-src)/,
   },
   {
     variant: 'no-trusted-types-name',

@@ -33,8 +33,14 @@ const HOSTILE = [
   '[mail us](mailto:help@example.com)',
 ].join('\n\n');
 
+/** Waits until the restored answer is shown as Markdown (its renderer loads when first needed). */
+async function waitRendered(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.chat.shadowRoot!.querySelector('.message.assistant .markdown > *') !== null);
+}
+
 async function renderedLinks(page: Page): Promise<Array<{ text: string; href: string | null; title: string | null; shown: string }>> {
   await page.waitForFunction(() => window.chat.messages.length === 2);
+  await waitRendered(page);
   return page.evaluate(() =>
     Array.from(window.chat.shadowRoot!.querySelectorAll('.message.assistant p')).map((p) => {
       const a = p.querySelector('a');
@@ -83,6 +89,7 @@ test('table alignment and list numbering survive sanitizing; bidi controls are r
   await storeAnswer(page, 'layout', '| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n3. three\n4. four\n\n```\nevil\u202egpj.exe\n```');
   await addChat(page, { 'history-key': 'layout' });
   await page.waitForFunction(() => window.chat.messages.length === 2);
+  await waitRendered(page);
   const layout = await page.evaluate(() => {
     const root = window.chat.shadowRoot!;
     return {

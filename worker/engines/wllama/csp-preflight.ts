@@ -18,7 +18,9 @@ export function checkContentSecurityPolicy(wasmUrl: string): Promise<void> {
   return passed;
 }
 
-async function check(wasmUrl: string): Promise<void> {
+async function check(wasmPath: string): Promise<void> {
+  // Vite's dev server gives a root-relative path: resolve it as wllama does, against the script.
+  const wasmUrl = new URL(wasmPath, self.location.href).href;
   try {
     new WebAssembly.Module(EMPTY_MODULE);
   } catch {
