@@ -7,7 +7,8 @@ export const CPU_FALLBACK_MODEL_ID = 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF';
 
 // web-llm 0.2.86's hosts and compiled libraries for these builds. A site that wants no third
 // party at all copies the folders and the .wasm files to its own origin and registers records
-// with its own `url` and `modelLib` (see README, "Self-hosting").
+// with its own `url` and `modelLib` (see README, "Self-hosting"). These follow `main`: their
+// commits could not be read from here (README, "Integrity": how a site pins them).
 const MLC_WEIGHTS = 'https://huggingface.co/mlc-ai';
 const MLC_LIBS = 'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base';
 
@@ -37,9 +38,11 @@ export const BUILT_IN_MODELS: readonly ModelRecord[] = [
   {
     id: CPU_FALLBACK_MODEL_ID,
     engine: 'wllama',
-    url: 'https://huggingface.co/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/main/Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+    // One revision of the file, and its bytes' hash: a changed file is refused, not run.
+    url: 'https://huggingface.co/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/067b946cf014b7c697f3654f621d577a3e3afd1c/Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+    sha256: '6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83',
     label: 'Llama 3.2 1B Instruct (Q4_K_M, CPU)',
-    sizeBytes: 808_000_000,
+    sizeBytes: 807_694_464,
     contextLength: 4096,
   },
 ];

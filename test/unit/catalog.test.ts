@@ -26,3 +26,9 @@ test('errors from the wire keep their code; anything else gets the fallback', ()
   assert.equal(toLlamaChatError({ code: 'not-a-code', message: 'x' }, 'integrity').code, 'integrity');
   assert.equal(toLlamaChatError(new Error('plain')).message, 'plain');
 });
+
+test('the built-in GGUF is pinned: a commit, not a branch, and the SHA-256 of its bytes', () => {
+  const gguf = BUILT_IN_MODELS.find((m) => m.engine === 'wllama')!;
+  assert.match(gguf.url, /\/resolve\/[0-9a-f]{40}\//);
+  assert.match(String(gguf.sha256), /^[0-9a-f]{64}$/);
+});
