@@ -13,6 +13,8 @@ export interface Weight {
 
 export interface EntryWeight {
   mainThread: Weight;
+  /** Each part the page loads when first needed (Markdown, model choice, history, tools, …). */
+  lazyParts: Weight[];
   workerScript: Weight;
   wasm: Weight;
 }
@@ -20,6 +22,11 @@ export interface EntryWeight {
 /** Static imports of an ES module built by Vite: `import"./x.js"` / `from"./x.js"`. */
 function staticImports(source: string): string[] {
   return [...source.matchAll(/(?:\bimport|\bfrom)\s*["'](\.\/[^"']+\.js)["']/g)].map((match) => match[1]!.slice(2));
+}
+
+/** Dynamic imports of the page's code: import(`./x.js`). */
+function dynamicImports(source: string): string[] {
+  return [...source.matchAll(/\bimport\(\s*[`"'](\.\/[^`"']+\.js)[`"']\s*\)/g)].map((match) => match[1]!.slice(2));
 }
 
 function mainThreadFiles(dist: string, entry: string): string[] {
@@ -56,8 +63,17 @@ export function measureEntryWeight(dist: string): EntryWeight {
   if (workers.length === 0) throw new Error('no llama-chat-worker*.js in dist/');
   const leaked = main.filter((f) => workers.includes(f));
   if (leaked.length) throw new Error(`the worker is a static import of the main thread: ${leaked.join(', ')}`);
+  const lazy = [...new Set(main.flatMap((file) => dynamicImports(readFileSync(join(dist, file), 'utf8'))))].filter(
+    (f) => !main.includes(f),
+  );
   return {
     mainThread: weigh(dist, main),
+    lazyParts: lazy.map((file) =>
+      weigh(
+        dist,
+        mainThreadFiles(dist, file).filter((f) => !main.includes(f)),
+      ),
+    ),
     workerScript: weigh(dist, workers),
     wasm: weigh(
       dist,

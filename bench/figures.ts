@@ -29,6 +29,9 @@ export interface Figures {
     ratioToDirect: Record<Ours, Summary>;
     tokensPerAnswer: PerVariant<Summary>;
     sameTextEverywhere: boolean;
+    /** createEngine() under a JSON Schema ÷ without, round by round (the grammar's cost per token). */
+    constrainedOverFree: Summary;
+    constrainedTokensPerS: Summary;
   };
   timeToFirstToken: { ms: PerVariant<Summary>; addedMs: Record<Ours, Summary> };
   mainThread: { longestTaskMs: PerVariant<Summary>; busyMsPerToken: PerVariant<Summary>; method: string };
@@ -103,6 +106,13 @@ export function computeFigures(input: {
       },
       tokensPerAnswer: perVariant((v) => summarize(tokenPath.rounds.map((r) => r[v].tokens))),
       sameTextEverywhere: tokenPath.sameText,
+      constrainedOverFree: summarize(
+        pairedRatios(
+          tokenPath.constrained.map((p) => p.constrained.decodeTokensPerS),
+          tokenPath.constrained.map((p) => p.free.decodeTokensPerS),
+        ),
+      ),
+      constrainedTokensPerS: summarize(tokenPath.constrained.map((p) => p.constrained.decodeTokensPerS)),
     },
     timeToFirstToken: {
       ms: perVariant((v) => summarize(ttft[v])),

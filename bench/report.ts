@@ -69,6 +69,7 @@ export function renderMarkdown(report: BenchReport): string {
     `| 1 | ${label} (${files.files.join(', ')}), gzip -9 / brotli 11 | **${kB(files.gzipBytes)} / ${kB(files.brotliBytes)}** | – | – | exact |`;
   lines.push(
     weight('Main-thread code before the element renders', w.mainThread),
+    ...w.lazyParts.map((part) => weight('loaded by the page when first needed', part)),
     weight('Worker script, loaded by the worker only', w.workerScript),
     weight("Worker's wasm (wllama), loaded by the worker only", w.wasm),
   );
@@ -87,6 +88,8 @@ export function renderMarkdown(report: BenchReport): string {
   add('3', 'tok/s through `<llama-chat>`', f.tokenPath.tokensPerS.element, fixed(0));
   add('3', 'tok/s through `createEngine()`', f.tokenPath.tokensPerS.engine, fixed(0));
   add('3', 'tok/s of wllama driven directly in the page', f.tokenPath.tokensPerS.direct, fixed(0));
+  add('3', '`createEngine()` tok/s under a JSON Schema ÷ without (constrained decoding)', f.tokenPath.constrainedOverFree, ratio);
+  add('3', 'tok/s under a JSON Schema, `createEngine()`', f.tokenPath.constrainedTokensPerS, fixed(0));
   add('4', 'Time to first token added by `<llama-chat>` (element − direct)', f.timeToFirstToken.addedMs.element, ms);
   add('4', 'Time to first token added by `createEngine()` (engine − direct)', f.timeToFirstToken.addedMs.engine, ms);
   add('4', 'time to first token, direct wllama', f.timeToFirstToken.ms.direct, ms);

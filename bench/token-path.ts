@@ -17,6 +17,8 @@ export interface TokenPathRuns {
   traced: Record<Variant, KeptRun & MainThreadWork>[];
   /** Every variant produced the same text in every round (same model, same greedy settings). */
   sameText: boolean;
+  /** createEngine() free and under a JSON Schema, side by side, in rotating order. */
+  constrained: { free: KeptRun; constrained: KeptRun }[];
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -61,7 +63,17 @@ export async function measureTokenPath(
       traced.push(round as Record<Variant, KeptRun & MainThreadWork>);
     }
     await session.detach();
-    return { rounds, traced, sameText: texts.size === 1 };
+
+    const constrained: { free: KeptRun; constrained: KeptRun }[] = [];
+    const strip = ({ text: _text, ...kept }: StreamRun): KeptRun => kept;
+    const once = async (on: boolean) => strip(await page.evaluate((c) => window.bench.runConstrained(c), on));
+    for (let i = 0; i < options.tracedRounds; i++) {
+      const order = i % 2 ? [true, false] : [false, true];
+      const pair: Partial<{ free: KeptRun; constrained: KeptRun }> = {};
+      for (const on of order) pair[on ? 'constrained' : 'free'] = await once(on);
+      constrained.push(pair as { free: KeptRun; constrained: KeptRun });
+    }
+    return { rounds, traced, sameText: texts.size === 1, constrained };
   } finally {
     await page.close();
   }

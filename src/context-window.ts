@@ -63,3 +63,16 @@ export function trimToWindow(
 export function answerReserve(contextLength: number, maxTokens: number | undefined): number {
   return Math.min(maxTokens ?? Math.min(1024, Math.floor(contextLength / 4)), Math.floor(contextLength / 2));
 }
+
+/** The worker's fixed words around the tool list (worker/structured/tool-schema.ts), by estimate. */
+const TOOL_INSTRUCTIONS_TOKENS = 48;
+
+/**
+ * What the tool list the worker adds to the system message costs (by estimate): each tool's
+ * name, description and argument schema, and the words around them. Zero without tools.
+ */
+export function toolsReserve(tools: readonly { name: string; description?: string; parameters?: unknown }[]): number {
+  if (tools.length === 0) return 0;
+  const list = tools.map((t) => `- ${t.name}: ${t.description ?? ''} Arguments: ${JSON.stringify(t.parameters ?? {})}`).join('\n');
+  return estimateTokens(list) + TOOL_INSTRUCTIONS_TOKENS;
+}

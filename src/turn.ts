@@ -1,7 +1,7 @@
 // One turn of the conversation: the prompt it sends (fitted to the context window by estimate)
 // and its answer as it streams in.
 import type { ChatCompletionChunk, ChatMessage, CompletionUsage } from '../protocol/types.js';
-import { answerReserve, trimToWindow } from './context-window.js';
+import { answerReserve, toolsReserve, trimToWindow } from './context-window.js';
 import type { SessionSettings, ViewMessage } from './session-types.js';
 
 /** While an answer streams, what has come so far is kept this often (with history-key). */
@@ -33,7 +33,8 @@ export function promptFor(
   const history: ChatMessage[] = conversation.map(({ role, content }) => ({ role, content }));
   const system: ChatMessage | undefined = settings.systemPrompt ? { role: 'system', content: settings.systemPrompt } : undefined;
   const newestOnly: ChatMessage[] = [...(system ? [system] : []), { role: 'user', content }];
-  const budget = contextLength - answerReserve(contextLength, settings.maxTokens);
+  // The worker adds the tool list to the prompt: it takes room from the history, too.
+  const budget = contextLength - answerReserve(contextLength, settings.maxTokens) - toolsReserve(settings.tools);
   const fitted = trimToWindow(system, history, { role: 'user', content }, budget);
   // When by estimate not even the new message fits, the engine, which counts real tokens, has
   // the last word: it answers, or refuses with context-overflow at once.

@@ -2,8 +2,16 @@
 import type { BenchApi } from './protocol.js';
 import { loadWithEngine } from './load.js';
 import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
-import { prepareTokenPath, runStream } from './token-path.js';
+import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 
-const bench: BenchApi = { prepareTokenPath, runStream, elementTimeToReady, workerStartup, directTimeToReady, loadWithEngine };
+const bench: BenchApi = {
+  prepareTokenPath,
+  runStream,
+  runConstrained,
+  elementTimeToReady,
+  workerStartup,
+  directTimeToReady,
+  loadWithEngine,
+};
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

@@ -50,6 +50,8 @@ export interface DirectReadyRun {
 export interface BenchApi {
   prepareTokenPath(setup: TokenPathSetup): Promise<void>;
   runStream(variant: Variant): Promise<StreamRun>;
+  /** createEngine() without and with a JSON Schema (figure 3, constrained decoding). */
+  runConstrained(constrained: boolean): Promise<StreamRun>;
   elementTimeToReady(record: ModelRecord): Promise<ReadyRun>;
   workerStartup(workerUrl: string): Promise<number>;
   directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun>;

@@ -82,3 +82,44 @@ export async function runStream(variant: Variant): Promise<StreamRun> {
     text,
   };
 }
+
+/** A JSON answer the grammar constrains: one long string, so it runs as long as prose. */
+const STORY_SCHEMA = {
+  type: 'object',
+  properties: { story: { type: 'string', maxLength: 4000 } },
+  required: ['story'],
+  additionalProperties: false,
+} as const;
+
+/** One answer through createEngine(), free or under a JSON Schema (constrained decoding). */
+export async function runConstrained(constrained: boolean): Promise<StreamRun> {
+  if (!contestants) throw new Error('prepareTokenPath() first');
+  const { setup, engine } = contestants;
+  const arrivals: number[] = [];
+  let text = '';
+  const startedAt = performance.now();
+  const stream = await engine.chat.completions.create({
+    messages: [{ role: 'user', content: setup.prompt }],
+    stream: true,
+    temperature: 0,
+    max_tokens: setup.maxTokens,
+    ...(constrained ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'story', schema: STORY_SCHEMA } } } : {}),
+  });
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta.content;
+    if (!delta) continue;
+    arrivals.push(performance.now());
+    text += delta;
+  }
+  const first = arrivals[0];
+  const last = arrivals[arrivals.length - 1];
+  if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('constrained run: fewer than two tokens arrived');
+  return {
+    variant: 'engine',
+    tokens: arrivals.length,
+    ttftMs: first - startedAt,
+    decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first),
+    totalMs: performance.now() - startedAt,
+    text,
+  };
+}

@@ -1,5 +1,6 @@
 // Page tools in <llama-chat> and tool calls through createEngine(), on the tiny random model:
 // tool_choice "required" makes it call, constrained decoding makes the arguments valid.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { ChatCompletionChunk } from '../../protocol/types.js';
 import { addChatFor, events, openPage, tinyAltRecord, waitReady } from './helpers.js';
@@ -127,6 +128,21 @@ test('a tool with confirm asks first; Deny (by keyboard) refuses it without runn
   for (const result of results) expect(result.detail).toEqual({ name: 'send_email', error: 'The person declined to run this tool.' });
   await expect(toolParts(page).first().locator('summary')).toContainText('declined');
 });
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`axe-core finds nothing while the person is asked to Allow or Deny a call (${theme} theme)`, async ({ page }) => {
+    await chatWithTools(page, 'confirm');
+    await page.evaluate((theme) => window.chat.setAttribute('theme', theme), theme);
+    void page.evaluate(() => window.chat.send('Email Bob')).catch(() => {});
+    await expect(page.locator('llama-chat [part="tool-allow"]').first()).toBeVisible();
+    const result = await new AxeBuilder({ page })
+      .include('llama-chat')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .analyze();
+    await expect(page.locator('llama-chat [part="tool-allow"]').first()).toBeVisible(); // axe saw the question
+    expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  });
+}
 
 test('createEngine() returns OpenAI-shaped tool_calls, whole and streamed', async ({ page }) => {
   await page.goto('/pages/headless.html');

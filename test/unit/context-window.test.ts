@@ -63,3 +63,16 @@ test('answerReserve uses max-tokens, else a quarter of the window capped at 1024
   assert.equal(answerReserve(512, undefined), 128);
   assert.equal(answerReserve(131072, undefined), 1024);
 });
+
+test('the tool list the worker adds takes room from the history: with tools, earlier turns go sooner', async () => {
+  const { promptFor } = await import('../../src/turn.js');
+  const { toolsReserve } = await import('../../src/context-window.js');
+  const tool = { name: 'lookup', description: 'Finds a word. '.repeat(20), parameters: { type: 'object' }, run: () => '' };
+  assert.equal(toolsReserve([]), 0);
+  assert.ok(toolsReserve([tool]) > estimateTokens(tool.description));
+  const turns = Array.from({ length: 12 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message ${i} `.repeat(8) }) as const);
+  const settings = { systemPrompt: '', maxTokens: 64, tools: [] as (typeof tool)[] } as unknown as Parameters<typeof promptFor>[2];
+  const without = promptFor(turns, 'next', settings, 512);
+  const withTools = promptFor(turns, 'next', { ...settings, tools: [tool] }, 512);
+  assert.ok(withTools.messages.length < without.messages.length, `${withTools.messages.length} vs ${without.messages.length}`);
+});

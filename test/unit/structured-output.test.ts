@@ -97,6 +97,14 @@ test('under tool_choice auto the model may answer in words; arguments that break
   await assert.rejects(ask({ tools: [WEATHER, WEATHER] }, '{}'), rejectsWith('bad-input', /Two tools/));
 });
 
+test('under tools, an answer in words streams as it is decoded, before the answer is complete', async () => {
+  const words = await ask({ tools: [WEATHER] }, '{"content": "Rain in Oslo \\u00e9 all day \\"long\\""}');
+  const pieces = words.map((c) => c.choices[0]?.delta.content ?? '').filter(Boolean);
+  assert.ok(pieces.length >= 4, `streamed in ${pieces.length} pieces`);
+  assert.equal(pieces.join(''), 'Rain in Oslo é all day "long"');
+  assert.equal(words.at(-1)?.choices[0]?.finish_reason, 'stop');
+});
+
 test('tool calls and results become plain messages for templates without a tool role', () => {
   const messages = plainMessages(
     [

@@ -23,6 +23,7 @@ export async function structuredChat(model: LoadedModel, request: ChatCompletion
   const plan = planAnswer(request);
   if (!plan.json) return model.chat(plan.request, onChunk);
   let text = '';
+  let streamed = ''; // under tools: the words of an answer in words, passed on as they come
   let reason: FinishReason | null = null;
   const ending: ChatCompletionChunk[] = []; // finish and usage, sent once the answer is checked
   await model.chat(plan.request, (chunk) => {
@@ -30,7 +31,11 @@ export async function structuredChat(model: LoadedModel, request: ChatCompletion
     const content = choice?.delta.content;
     if (content) {
       text += content;
-      if (!plan.tools) onChunk({ ...chunk, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+      // Under tools the answer is {"content": "…"} or a call: its words stream as they are decoded.
+      const words = plan.tools ? (partialContent(text) ?? '') : undefined;
+      const delta = words === undefined ? content : words.slice(streamed.length);
+      if (words !== undefined) streamed = words.length > streamed.length ? words : streamed;
+      if (delta) onChunk({ ...chunk, choices: [{ index: 0, delta: { content: delta }, finish_reason: null }] });
     }
     if (choice?.finish_reason || chunk.usage) {
       reason = choice?.finish_reason ?? reason;
@@ -46,7 +51,9 @@ export async function structuredChat(model: LoadedModel, request: ChatCompletion
   }
   const outcome = await toolOutcome(text, finished, plan.json);
   const chunks = chunkBuilder(model.record.id, ending[0]?.id, ending[0]?.created);
-  if (outcome.content) onChunk(chunks.delta(outcome.content));
+  // What the stream has not yet passed on (the last escape, or words that were not a string).
+  const rest = outcome.content?.startsWith(streamed) ? outcome.content.slice(streamed.length) : outcome.content;
+  if (rest) onChunk(chunks.delta(rest));
   if (outcome.calls) onChunk(chunks.toolCalls(outcome.calls));
   for (const chunk of ending) {
     onChunk({ ...chunk, choices: chunk.choices.map((c) => ({ ...c, finish_reason: c.finish_reason && outcome.reason })) });
