@@ -70,7 +70,11 @@ function workerChunkName(chunk: { name: string; facadeModuleId: string | null })
 export default defineConfig({
   base: './',
   root: '.',
-  server: { open: '/demo/' },
+  // The demo is cross-origin isolated, so llama.cpp runs on every core (README, "Every core").
+  server: {
+    open: '/demo/',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   plugins: [keepWorkerPattern(), rootOpensDemo()],
   worker: {
     format: 'es',
@@ -86,7 +90,7 @@ export default defineConfig({
           groups: [
             {
               name: 'llama-chat-worker-core',
-              test: /[\\/](protocol|worker[\\/]engines[\\/][^\\/]+\.ts$|worker[\\/]engine-host|node_modules[\\/]comlink)/,
+              test: /[\\/](protocol|worker[\\/]engines[\\/][^\\/]+\.ts$|worker[\\/](engine-host|trusted-types)|node_modules[\\/]comlink)/,
             },
           ],
         },

@@ -54,6 +54,11 @@ function showModel(): void {
   ].join('\n');
 }
 
+// This page is served cross-origin isolated (vite.config.ts), so the CPU engine uses every core.
+$('#threads-note').textContent = crossOriginIsolated
+  ? `Cross-origin isolated: on the CPU, the model runs on up to ${navigator.hardwareConcurrency} cores.`
+  : 'Not cross-origin isolated: on the CPU, the model runs on one core.';
+
 // Per-answer statistics from the llama-chat-message event.
 chat.addEventListener('llama-chat-message', (event) => {
   const usage = event.detail.usage;

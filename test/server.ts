@@ -14,6 +14,7 @@
 //               chunk missing (pages: ?dist=without-worker or ?dist=without-engine)
 //   /pages/csp.html is served (alone: not the files it loads) with one of the README's
 //               policies, ?csp=same-origin by default (see test/csp-policies.ts)
+//   ?coi=1      on a page: served cross-origin isolated (COOP and COEP headers)
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
 //               fault on or off for all of them (a server that goes away and comes back);
 //               /control/mlc-file?path=SUFFIX&drop=N&times=K applies the /models/ fault options
@@ -94,6 +95,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res.setHeader('Cache-Control', 'no-store');
   if (req.method === 'OPTIONS') return void res.writeHead(204).end();
   if (url.pathname === '/health') return void res.writeHead(200).end('ok');
+  // ?coi=1 on a page: cross-origin isolated (COOP + COEP), so llama.cpp may use threads.
+  if (url.searchParams.get('coi') === '1') {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  }
 
   if (url.pathname === '/control/mlc') {
     const fault = url.searchParams.get('fault');

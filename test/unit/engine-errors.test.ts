@@ -58,3 +58,9 @@ test('a bare wasm abort takes its reason from the engine log: a lost device logg
   // A failure that is not an abort never borrows old log lines.
   assert.equal(toEngineError(new Error('something odd'), 'chat', 'm', log).code, 'bad-input');
 });
+
+test('a worker llama.cpp could not start is not blamed on the file', () => {
+  const error = toEngineError(new TypeError("Failed to construct 'Worker': This document requires 'TrustedScriptURL' assignment."), 'load', 'm');
+  assert.equal(error.code, 'worker-crashed');
+  assert.match(error.message, /could not start its worker/);
+});

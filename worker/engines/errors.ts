@@ -57,6 +57,13 @@ export function toEngineError(error: unknown, stage: EngineStage, modelId: strin
       `The conversation is longer than the model's context window. Clear it or send a shorter message. (${message})`,
     );
   }
+  // A worker llama.cpp could not start (a page policy, a browser limit) says nothing about the file.
+  if (/Failed to construct 'Worker'/i.test(message)) {
+    return new LlamaChatError(
+      'worker-crashed',
+      `The model's engine could not start its worker (${message}). On a page with Trusted Types or a CSP, see the README's CSP section.`,
+    );
+  }
   if (stage === 'load') {
     return new LlamaChatError('integrity', `${modelId} could not be loaded: the file is not a usable GGUF model (${message}).`);
   }

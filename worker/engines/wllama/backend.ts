@@ -11,6 +11,7 @@ import { chunkBuilder } from '../chunks.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
+import { threadCount } from './threads.js';
 import { checkGgufHeader } from './gguf-header.js';
 import { watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
@@ -42,9 +43,9 @@ export class WllamaModel implements LoadedModel {
     try {
       const loading = wllama.loadModel([file], {
         n_ctx: record.contextLength ?? DEFAULT_CONTEXT_LENGTH,
-        // One thread: embedding pages are rarely cross-origin isolated, and more threads than
-        // cores collapse throughput. WebGPU only where wllama's f16 shaders can run.
-        n_threads: 1,
+        // Every core where the page is cross-origin isolated, else one (threads.ts). WebGPU
+        // only where wllama's f16 shaders can run.
+        n_threads: threadCount(),
         n_gpu_layers: device.shaderF16 ? undefined : 0,
         n_parallel: 1,
         log_level: LogLevel.WARN,

@@ -3,6 +3,7 @@
 // thread that is gone) is seen here and what waits on it fails instead of waiting forever.
 import { LlamaChatError } from '../../../protocol/errors.js';
 import { whenReleased } from '../../../protocol/life-lock.js';
+import { TRUST_BLOB_WORKERS_SOURCE } from '../../trusted-types.js';
 
 type DeathListener = (error: LlamaChatError) => void;
 const listeners = new Set<DeathListener>();
@@ -37,7 +38,8 @@ function install(): void {
       const code = scripts.get(String(url));
       const lock = `llama-chat:llama.cpp:${crypto.randomUUID()}`;
       const holdLock = `navigator.locks?.request(${JSON.stringify(lock)}, () => new Promise(() => {}));\n`;
-      super(code ? createObjectURL(new Blob([holdLock, code], { type: code.type })) : url, options);
+      // Its threads start from the same script: under Trusted Types they need the policy there too.
+      super(code ? createObjectURL(new Blob([holdLock, TRUST_BLOB_WORKERS_SOURCE, code], { type: code.type })) : url, options);
       scripts.delete(String(url));
       if (!code) return;
       // Its script is already in memory: a worker that has not taken the lock within seconds never will.
