@@ -10,7 +10,9 @@ const REPORT_GRACE_MS = 250;
 export async function loadPart<T>(load: () => Promise<T>): Promise<T> {
   let refused: string | undefined;
   const listener = (event: SecurityPolicyViolationEvent) => {
-    if (event.disposition === 'enforce' && event.effectiveDirective.startsWith('script-src')) refused ??= event.blockedURI;
+    if (event.disposition !== 'enforce') return;
+    if (event.effectiveDirective.startsWith('script-src')) refused ??= event.blockedURI;
+    if (event.effectiveDirective === 'require-trusted-types-for') refused ??= 'trusted-types';
   };
   globalThis.document?.addEventListener('securitypolicyviolation', listener); // no document: a unit test
   try {
@@ -24,6 +26,13 @@ export async function loadPart<T>(load: () => Promise<T>): Promise<T> {
 }
 
 function partFailure(error: unknown, refused: string | undefined): LlamaChatError {
+  if (refused === 'trusted-types') {
+    // Only a bundler that loads chunks with <script src> (webpack's default) meets this.
+    return new LlamaChatError(
+      'bad-input',
+      "This page enforces Trusted Types, which refuse how this app's bundler loads code: give webpack's output.trustedTypes a policy name (and allow it in trusted-types), or build with output.module.",
+    );
+  }
   if (refused) {
     const origin = URL.canParse(refused) ? new URL(refused).origin : refused;
     return new LlamaChatError(

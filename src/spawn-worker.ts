@@ -160,7 +160,7 @@ function scriptRefused(directive: string): LlamaChatError {
     // Only a classic worker (webpack without output.module) loads its code with importScripts.
     return new LlamaChatError(
       'bad-input',
-      "This page enforces Trusted Types, which refuse the classic worker this app's bundler made: build with webpack's output.module (a module worker), or give webpack's output.trustedTypes a policy name.",
+      "This page enforces Trusted Types, which refuse the classic worker this app's bundler made: build with webpack's output.module (a module worker), or give webpack's output.trustedTypes a policy name (and allow it in trusted-types).",
     );
   }
   const name = directive.replace(/-(elem|attr)$/, ''); // script-src-elem falls back to script-src

@@ -94,7 +94,7 @@ test("a webpack app (a classic worker) on a page with the README's same-origin C
     await recordErrors(page);
     await page.goto(`http://localhost:${APP_PORT}/`);
     const error = await page.waitForFunction(() => (window as unknown as { chatErrors: { message: string }[] }).chatErrors[0]);
-    expect(await error.jsonValue()).toMatchObject({ code: 'bad-input', message: expect.stringContaining("webpack's output.module") });
+    expect(await error.jsonValue()).toMatchObject({ code: 'bad-input', message: expect.stringContaining("webpack's output.trustedTypes") });
   } finally {
     await stop();
   }

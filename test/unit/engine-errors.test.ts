@@ -60,7 +60,11 @@ test('a bare wasm abort takes its reason from the engine log: a lost device logg
 });
 
 test('a worker llama.cpp could not start is not blamed on the file', () => {
-  const error = toEngineError(new TypeError("Failed to construct 'Worker': This document requires 'TrustedScriptURL' assignment."), 'load', 'm');
+  const error = toEngineError(
+    new TypeError("Failed to construct 'Worker': This document requires 'TrustedScriptURL' assignment."),
+    'load',
+    'm',
+  );
   assert.equal(error.code, 'worker-crashed');
   assert.match(error.message, /could not start its worker/);
 });
