@@ -1,11 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import './page/protocol.js'; // window.bench
 
-/** A fresh tab on the benchmark page, once its window.bench is there. */
-export async function openBenchPage(context: BrowserContext): Promise<Page> {
+/** A fresh tab on the benchmark page, once its window.bench is there; `isolated`: with COOP and COEP. */
+export async function openBenchPage(context: BrowserContext, { isolated = false } = {}): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-  await page.goto('/bench/pages/bench.html');
+  await page.goto(`/bench/pages/bench.html${isolated ? '?coi=1' : ''}`);
   await page.waitForFunction(() => window.bench !== undefined);
   return page;
 }

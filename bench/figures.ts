@@ -3,6 +3,7 @@
 import type { EntryWeight } from './entry-weight.js';
 import type { ModelLoadRuns, LoadMeasurement } from './model-load.js';
 import { pairedDifferences, pairedRatios, summarize, type Summary } from './stats.js';
+import type { ThreadsRuns } from './threads.js';
 import type { TimeToReadyRuns } from './time-to-ready.js';
 import { VARIANTS, type TokenPathRuns } from './token-path.js';
 import type { Variant } from './page/protocol.js';
@@ -33,6 +34,8 @@ export interface Figures {
     constrainedOverFree: Summary;
     constrainedTokensPerS: Summary;
   };
+  /** The large model through createEngine(): every core (cross-origin isolated) ÷ one thread. */
+  threads: { cores: number; multiOverSingle: Summary; singleTokensPerS: Summary; multiTokensPerS: Summary };
   timeToFirstToken: { ms: PerVariant<Summary>; addedMs: Record<Ours, Summary> };
   mainThread: { longestTaskMs: PerVariant<Summary>; busyMsPerToken: PerVariant<Summary>; method: string };
   modelLoad: {
@@ -76,9 +79,12 @@ export function computeFigures(input: {
   timeToReady: TimeToReadyRuns;
   tokenPath: TokenPathRuns;
   modelLoad: ModelLoadRuns;
+  threads: ThreadsRuns;
   modelBytes: number;
 }): Figures {
-  const { timeToReady, tokenPath, modelLoad, modelBytes } = input;
+  const { timeToReady, tokenPath, modelLoad, threads, modelBytes } = input;
+  const singleSpeeds = threads.rounds.map((r) => r.single.decodeTokensPerS);
+  const multiSpeeds = threads.rounds.map((r) => r.multi.decodeTokensPerS);
   const speeds = perVariant((v) => tokenPath.rounds.map((r) => r[v].decodeTokensPerS));
   const ttft = perVariant((v) => tokenPath.rounds.map((r) => r[v].ttftMs));
   const megabytes = modelBytes / 1e6;
@@ -113,6 +119,12 @@ export function computeFigures(input: {
         ),
       ),
       constrainedTokensPerS: summarize(tokenPath.constrained.map((p) => p.constrained.decodeTokensPerS)),
+    },
+    threads: {
+      cores: threads.cores,
+      multiOverSingle: summarize(pairedRatios(multiSpeeds, singleSpeeds)),
+      singleTokensPerS: summarize(singleSpeeds),
+      multiTokensPerS: summarize(multiSpeeds),
     },
     timeToFirstToken: {
       ms: perVariant((v) => summarize(ttft[v])),

@@ -90,6 +90,14 @@ export function renderMarkdown(report: BenchReport): string {
   add('3', 'tok/s of wllama driven directly in the page', f.tokenPath.tokensPerS.direct, fixed(0));
   add('3', '`createEngine()` tok/s under a JSON Schema ÷ without (constrained decoding)', f.tokenPath.constrainedOverFree, ratio);
   add('3', 'tok/s under a JSON Schema, `createEngine()`', f.tokenPath.constrainedTokensPerS, fixed(0));
+  add(
+    '3',
+    `Large model tok/s, every core (cross-origin isolated, ${f.threads.cores} cores) ÷ one thread`,
+    f.threads.multiOverSingle,
+    fixed(2, '×'),
+  );
+  add('3', 'large model tok/s on one thread', f.threads.singleTokensPerS, fixed(1));
+  add('3', 'large model tok/s on every core', f.threads.multiTokensPerS, fixed(1));
   add('4', 'Time to first token added by `<llama-chat>` (element − direct)', f.timeToFirstToken.addedMs.element, ms);
   add('4', 'Time to first token added by `createEngine()` (engine − direct)', f.timeToFirstToken.addedMs.engine, ms);
   add('4', 'time to first token, direct wllama', f.timeToFirstToken.ms.direct, ms);

@@ -12,6 +12,7 @@ import { ensureModel, LARGE, modelRecord, TINY } from './models.js';
 import { updateReadme } from './readme.js';
 import { renderMarkdown, type BenchReport, type BenchSettings } from './report.js';
 import { measureTimeToReady } from './time-to-ready.js';
+import { measureThreads } from './threads.js';
 import { measureTokenPath } from './token-path.js';
 import { PAGE_ORIGIN, startServer } from '../test/server.js';
 
@@ -81,6 +82,13 @@ try {
     settings.loadRounds,
   );
 
+  log(`3 threads: the ${(largeModelBytes / 1e6).toFixed(0)} MB model on one thread and on every core, ${settings.loadRounds} rounds`);
+  const threads = await measureThreads(browser.context, modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes), {
+    rounds: settings.loadRounds,
+    prompt: settings.prompt,
+    maxTokens: 48,
+  });
+
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: describeCommit(),
@@ -94,10 +102,13 @@ try {
       chromium: browser.version,
     },
     settings: { ...settings, tinyModelBytes, largeModelBytes },
-    figures: computeFigures({ entryWeight, timeToReady, tokenPath, modelLoad, modelBytes: largeModelBytes }),
+    figures: computeFigures({ entryWeight, timeToReady, tokenPath, modelLoad, threads, modelBytes: largeModelBytes }),
   };
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(`${RESULTS}latest.json`, JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad } }, null, 2) + '\n');
+  writeFileSync(
+    `${RESULTS}latest.json`,
+    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads } }, null, 2) + '\n',
+  );
   const markdown = renderMarkdown(report);
   writeFileSync(`${RESULTS}latest.md`, markdown);
   console.log('\n' + markdown);

@@ -2,9 +2,12 @@
 import type { BenchApi } from './protocol.js';
 import { loadWithEngine } from './load.js';
 import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
+import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 
 const bench: BenchApi = {
+  prepareThreads,
+  runThreads,
   prepareTokenPath,
   runStream,
   runConstrained,

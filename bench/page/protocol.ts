@@ -47,7 +47,15 @@ export interface DirectReadyRun {
   gpuProbeMs: number;
 }
 
+export interface ThreadsRun {
+  tokens: number;
+  decodeTokensPerS: number;
+}
+
 export interface BenchApi {
+  /** Loads the model in this tab; resolves with whether the tab is cross-origin isolated. */
+  prepareThreads(record: ModelRecord): Promise<boolean>;
+  runThreads(prompt: string, maxTokens: number): Promise<ThreadsRun>;
   prepareTokenPath(setup: TokenPathSetup): Promise<void>;
   runStream(variant: Variant): Promise<StreamRun>;
   /** createEngine() without and with a JSON Schema (figure 3, constrained decoding). */
