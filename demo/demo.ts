@@ -38,6 +38,17 @@ picker.addEventListener('change', () => {
   showModel();
 });
 
+// A page tool: the model may call it; the person is asked (Allow / Deny) before it runs.
+const CLOCK_TOOL = {
+  name: 'read_clock',
+  description: "The date and time on this visitor's device.",
+  confirm: true,
+  run: () => new Date().toString(),
+};
+$<HTMLInputElement>('#tools').addEventListener('change', (event) => {
+  chat.tools = (event.target as HTMLInputElement).checked ? [CLOCK_TOOL] : [];
+});
+
 function showModel(): void {
   const record = ALL_MODELS.find((m) => m.id === picker.value);
   $('#model-hint').textContent =

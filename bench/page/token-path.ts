@@ -83,13 +83,19 @@ export async function runStream(variant: Variant): Promise<StreamRun> {
   };
 }
 
-/** A JSON answer the grammar constrains: one long string, so it runs as long as prose. */
+/**
+ * A JSON answer the grammar constrains: one string, bounded so that the object always closes
+ * within the window (every token writes at least one character), else the answer would be cut off.
+ */
 const STORY_SCHEMA = {
   type: 'object',
-  properties: { story: { type: 'string', maxLength: 4000 } },
+  properties: { story: { type: 'string', maxLength: 300 } },
   required: ['story'],
   additionalProperties: false,
 } as const;
+
+/** Room for the whole object (300 characters and its braces) in the tiny model's 512-token window. */
+const CONSTRAINED_MAX_TOKENS = 480;
 
 /** One answer through createEngine(), free or under a JSON Schema (constrained decoding). */
 export async function runConstrained(constrained: boolean): Promise<StreamRun> {
@@ -102,7 +108,7 @@ export async function runConstrained(constrained: boolean): Promise<StreamRun> {
     messages: [{ role: 'user', content: setup.prompt }],
     stream: true,
     temperature: 0,
-    max_tokens: setup.maxTokens,
+    max_tokens: CONSTRAINED_MAX_TOKENS,
     ...(constrained ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'story', schema: STORY_SCHEMA } } } : {}),
   });
   for await (const chunk of stream) {

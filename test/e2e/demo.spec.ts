@@ -29,6 +29,15 @@ test('the demo: load the tiny model, see answer stats and the stored model, dele
   await expect(row).toContainText('883 KB');
   await expect(page.locator('#storage')).toHaveText(/used of .* available/);
 
+  // The page-tool switch gives the chat a tool (asked first) and takes it away.
+  const tools = page.getByRole('checkbox', { name: /page tool/ });
+  await tools.check();
+  expect(await chat(page).evaluate((el) => (el as HTMLElementTagNameMap['llama-chat']).tools.map((t) => [t.name, t.confirm]))).toEqual([
+    ['read_clock', true],
+  ]);
+  await tools.uncheck();
+  expect(await chat(page).evaluate((el) => (el as HTMLElementTagNameMap['llama-chat']).tools.length)).toBe(0);
+
   await page.getByRole('radio', { name: 'Dark' }).check();
   await expect(chat(page)).toHaveAttribute('theme', 'dark');
   await page.getByRole('radio', { name: 'System' }).check();
