@@ -5,7 +5,7 @@ const WORKER_FILE = 'llama-chat-worker.js';
 /**
  * Vite compiles `new Worker(new URL('../worker/index.ts', import.meta.url), …)` into a form
  * other bundlers do not recognise. Put back the plain form, naming the built worker, so an app
- * that bundles dist/llama-chat.js (Vite, webpack, Parcel) bundles the worker with its chunks
+ * that bundles dist/ (Vite, webpack, Parcel) bundles the worker with its chunks
  * and wasm too. The build fails if Vite's output ever changes shape.
  */
 function keepWorkerPattern(): Plugin {
@@ -17,11 +17,30 @@ function keepWorkerPattern(): Plugin {
     name: 'llama-chat:keep-worker-pattern',
     apply: 'build',
     generateBundle(_, bundle) {
-      const entry = bundle['llama-chat.js'];
-      if (entry?.type !== 'chunk') return;
-      const found = entry.code.match(emitted)?.length ?? 0;
-      if (found !== 1) this.error(`expected one worker URL of Vite's shape in llama-chat.js, found ${found}`);
-      entry.code = entry.code.replace(emitted, `new URL("./${WORKER_FILE}",import.meta.url)`);
+      // The page's chunk that starts the worker (the engine client, loaded when first needed).
+      const chunks = Object.values(bundle).filter((c) => c.type === 'chunk' && !c.fileName.startsWith('llama-chat-worker'));
+      const found = chunks.flatMap((c) => (c.type === 'chunk' ? (c.code.match(emitted) ?? []).map(() => c) : []));
+      if (found.length !== 1) this.error(`expected one worker URL of Vite's shape in the page's chunks, found ${found.length}`);
+      const chunk = found[0]!;
+      if (chunk.type === 'chunk') chunk.code = chunk.code.replace(emitted, `new URL("./${WORKER_FILE}",import.meta.url)`);
+    },
+  };
+}
+
+/**
+ * The page's lazy parts as `import("./part.js")`: the minifier writes template literals
+ * (import(`./part.js`)), which webpack does not resolve to a chunk (it fails at run time).
+ */
+function plainDynamicImports(): Plugin {
+  return {
+    name: 'llama-chat:plain-dynamic-imports',
+    apply: 'build',
+    // After minifying (which is when the template literals appear); the length is unchanged,
+    // so the source maps stay true.
+    generateBundle(_, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk') chunk.code = chunk.code.replace(/\bimport\(`(\.\/[\w.-]+\.js)`\)/g, 'import("$1")');
+      }
     },
   };
 }
@@ -75,7 +94,7 @@ export default defineConfig({
     open: '/demo/',
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
-  plugins: [keepWorkerPattern(), rootOpensDemo()],
+  plugins: [keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
   worker: {
     format: 'es',
     plugins: () => [relativeAssetUrls()],
@@ -98,6 +117,9 @@ export default defineConfig({
     },
   },
   build: {
+    // No preload helper around the lazy parts: it resolves them with import.meta.resolve,
+    // which webpack turns into "Cannot find module" (and the parts are small, loaded once).
+    modulePreload: false,
     outDir: 'dist',
     target: 'es2022',
     emptyOutDir: true,

@@ -1,14 +1,14 @@
 // The real engine, device and storage behind every <llama-chat>; unit tests inject fakes.
-// Choosing a model (the device probe) and the kept history load as chunks of their own, when
-// first used: the page's first script holds the element and the client only.
+// The engine client, choosing a model (the device probe) and the kept history load as chunks
+// of their own, when first used: the page's first script holds the element.
 import { loadPart } from './code-part.js';
-import { EngineClient } from './engine-client.js';
+import { LazyEngineClient } from './lazy-engine-client.js';
 import type { SessionServices } from './session-types.js';
 
 const history = () => loadPart(() => import('./history-store.js'));
 
 export const browserServices: SessionServices = {
-  createClient: (models) => new EngineClient(models),
+  createClient: (models) => new LazyEngineClient(models),
   pickModel: async (id, models) => (await loadPart(() => import('./model-choice.js'))).pickModel(id, models),
   history: {
     load: async (key) => (await history()).loadHistory(key),

@@ -4,7 +4,7 @@ import { LlamaChat } from './llama-chat.js';
 if (!customElements.get('llama-chat')) customElements.define('llama-chat', LlamaChat);
 
 export { LlamaChat };
-export { createEngine, EngineClient } from './engine-client.js';
+export { createEngine, LazyEngineClient as EngineClient } from './lazy-engine-client.js';
 export type { Engine, EngineOptions, Completions, ModelCache } from './engine-client.js';
 export { BUILT_IN_MODELS, DEFAULT_MODEL_ID } from './catalog.js';
 export { LlamaChatError } from '../protocol/errors.js';

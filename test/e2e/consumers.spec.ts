@@ -37,7 +37,12 @@ async function askTheApp(page: Page, url: string): Promise<string> {
   );
   const outcome = (await handle.jsonValue()) as { error?: unknown };
   expect(outcome.error, JSON.stringify(outcome.error)).toBeUndefined();
-  return page.evaluate(() => document.querySelector('llama-chat')!.send('Hello from an app'));
+  const answer = await page.evaluate(() => document.querySelector('llama-chat')!.send('Hello from an app'));
+  // Rendered as Markdown: the app's bundler loaded the renderer, a part loaded when first needed.
+  await page.waitForFunction(
+    () => document.querySelector('llama-chat')!.shadowRoot!.querySelector('.message.assistant .markdown > *') !== null,
+  );
+  return answer;
 }
 
 /** Ends a spawned server and everything it started (npx → vite). */
