@@ -41,6 +41,8 @@ async function askTheApp(page: Page, url: string): Promise<string> {
   // Rendered as Markdown: the app's bundler loaded the renderer, a part loaded when first needed.
   await page.waitForFunction(
     () => document.querySelector('llama-chat')!.shadowRoot!.querySelector('.message.assistant .markdown > *') !== null,
+    undefined,
+    { polling: 100, timeout: 30_000 },
   );
   return answer;
 }
