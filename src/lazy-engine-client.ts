@@ -19,6 +19,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
  */
 export class LazyEngineClient {
   private real: Promise<RealClient> | undefined;
+  /** The client once loaded: answers stream from it directly, with no extra step per chunk. */
+  private loaded: RealClient | undefined;
   /** Counts terminate() calls: a call made before one must not start a worker after it. */
   private generation = 0;
 
@@ -41,6 +43,7 @@ export class LazyEngineClient {
 
   /** Streams the answer to `request`; leaving the loop early interrupts the answer. */
   stream(request: ChatCompletionRequest): AsyncIterable<ChatCompletionChunk> {
+    if (this.loaded) return this.loaded.stream(request);
     const client = this.client(this.generation);
     return {
       async *[Symbol.asyncIterator]() {
@@ -77,7 +80,7 @@ export class LazyEngineClient {
 
   private async client(generation: number): Promise<RealClient> {
     this.real ??= clientModule().then(
-      ({ EngineClient }) => new EngineClient(this.models),
+      ({ EngineClient }) => (this.loaded = new EngineClient(this.models)),
       (error: unknown) => {
         this.real = undefined; // the next call tries to load it again
         throw error;
