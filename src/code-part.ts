@@ -3,9 +3,7 @@
 // naming the page's policy when that is what refused it (a script-src that lists only
 // llama-chat.js, say), instead of a bare "Failed to fetch dynamically imported module".
 import { LlamaChatError } from '../protocol/errors.js';
-
-/** A refusal is reported just after the failure it causes: wait this long for it. */
-const REPORT_GRACE_MS = 250;
+import { REPORT_GRACE_MS, sourceExpression } from '../protocol/policy-refusal.js';
 
 export async function loadPart<T>(load: () => Promise<T>): Promise<T> {
   let refused: string | undefined;
@@ -34,7 +32,7 @@ function partFailure(error: unknown, refused: string | undefined): LlamaChatErro
     );
   }
   if (refused) {
-    const origin = URL.canParse(refused) ? new URL(refused).origin : refused;
+    const origin = sourceExpression(refused);
     return new LlamaChatError(
       'bad-input',
       `This page's Content Security Policy (script-src) refused part of the chat's code from ${origin}: add ${origin} to script-src, not only llama-chat.js (see the README's CSP section).`,

@@ -9,6 +9,7 @@
 // (a worker started from its own URL would follow only the headers its script was served
 // with), it works from a CDN, and its URL goes through the library's Trusted Types policy.
 import { LlamaChatError } from '../protocol/errors.js';
+import { directiveName, REPORT_GRACE_MS } from '../protocol/policy-refusal.js';
 import { TRUSTED_TYPES_ADVICE } from '../protocol/trusted-types.js';
 import { trustedScriptURL } from './trusted-types.js';
 
@@ -25,9 +26,6 @@ export interface SpawnedWorker {
   worker: Worker;
   notStarted: Promise<LlamaChatError>;
 }
-
-/** A refusal is reported just after the failure it causes: wait this long for it. */
-const REPORT_GRACE_MS = 250;
 
 export function spawnWorker(): SpawnedWorker {
   const script = bundledWorkerScript();
@@ -163,7 +161,7 @@ function scriptRefused(directive: string): LlamaChatError {
       "This page enforces Trusted Types, which refuse the classic worker this app's bundler made: build with webpack's output.module (a module worker), or give webpack's output.trustedTypes a policy name (and allow it in trusted-types).",
     );
   }
-  const name = directive.replace(/-(elem|attr)$/, ''); // script-src-elem falls back to script-src
+  const name = directiveName(directive);
   return new LlamaChatError(
     'bad-input',
     `This page's Content Security Policy (${name}) refused the chat engine's script: add the origin dist/ is served from to ${name} (see the README's CSP section).`,

@@ -4,10 +4,8 @@
 // never ends. The browser also reports each refusal as an event: a load in progress fails at
 // once with an error that names the directive and what to add to it.
 import { LlamaChatError } from '../protocol/errors.js';
+import { directiveName, REPORT_GRACE_MS, sourceExpression } from '../protocol/policy-refusal.js';
 import { TRUSTED_TYPES_ADVICE } from '../protocol/trusted-types.js';
-
-/** A refusal is reported just after the failure it causes: wait this long for it. */
-const REPORT_GRACE_MS = 250;
 
 const waiting = new Set<(error: LlamaChatError) => void>();
 
@@ -39,21 +37,10 @@ export async function failOnPolicyRefusal<T>(work: Promise<T>): Promise<T> {
 
 export function refusalError(effectiveDirective: string, blockedURI: string): LlamaChatError {
   if (blockedURI.startsWith('trusted-types')) return new LlamaChatError('bad-input', TRUSTED_TYPES_ADVICE);
-  const directive = effectiveDirective.replace(/-(elem|attr)$/, ''); // script-src-elem falls back to script-src
+  const directive = directiveName(effectiveDirective);
   const source = sourceExpression(blockedURI);
   return new LlamaChatError(
     'bad-input',
     `This page's Content Security Policy (${directive}) refused ${source}, which the chat engine needs: add ${source} to ${directive} (see the README's CSP section).`,
   );
-}
-
-/** What to add to the directive: an origin (never a path or query), or a keyword. */
-function sourceExpression(blockedURI: string): string {
-  if (blockedURI === 'blob' || blockedURI.startsWith('blob:')) return 'blob:';
-  if (blockedURI === 'wasm-eval') return "'wasm-unsafe-eval'";
-  try {
-    return new URL(blockedURI).origin;
-  } catch {
-    return blockedURI;
-  }
 }
