@@ -9,8 +9,11 @@ export interface WorkerApi {
   holdLifeLock(name: string): Promise<void>;
   /** Downloads (when not stored) and loads `record`, replacing any model loaded before. */
   load(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void>;
-  /** Streams one answer into `onChunk`; resolves when it is complete or interrupted. */
-  chat(request: ChatCompletionRequest, onChunk: Sink<ChatCompletionChunk>): Promise<void>;
+  /**
+   * Streams one answer into `onChunks`, in order, several chunks to a call when they come
+   * faster than a frame (worker/chunk-batcher.ts); resolves when it is complete or interrupted.
+   */
+  chat(request: ChatCompletionRequest, onChunks: Sink<ChatCompletionChunk[]>): Promise<void>;
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
   unload(): Promise<void>;

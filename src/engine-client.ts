@@ -104,7 +104,9 @@ export class EngineClient {
     this.call((api) =>
       api.chat(
         request,
-        proxy((chunk: ChatCompletionChunk) => queue.push(chunk)),
+        proxy((chunks: ChatCompletionChunk[]) => {
+          for (const chunk of chunks) queue.push(chunk);
+        }),
       ),
     ).then(
       () => queue.end(),

@@ -21,13 +21,15 @@ export function preloadMarkdown(): Promise<void> {
 
 /** While an answer streams, it is parsed again at most this often; tokens come far faster. */
 const LIVE_PARSE_INTERVAL_MS = 100;
+/** …and a long answer, whose every parse costs more, rests this many times its last parse. */
+const REST_PER_PARSE = 10;
 
 /**
  * One element per message whose children are re-rendered only when its text changed: while an
  * answer streams, only that answer is parsed again, never the whole conversation.
  */
 export class MarkdownCache {
-  private views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number }>();
+  private views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number; parseMs: number }>();
   private policy: LinkPolicy = 'all';
   private waiting = false;
 
@@ -47,7 +49,7 @@ export class MarkdownCache {
     if (!view) {
       const node = document.createElement('div');
       node.className = 'markdown';
-      view = { source: '\u0000', node, parsedAt: -Infinity };
+      view = { source: '\u0000', node, parsedAt: -Infinity, parseMs: 0 };
       this.views.set(message, view);
     }
     if (!renderer) {
@@ -60,10 +62,12 @@ export class MarkdownCache {
       return view.node;
     }
     const now = performance.now();
-    if (view.source !== source && (!live || now - view.parsedAt >= LIVE_PARSE_INTERVAL_MS)) {
+    const rest = Math.max(LIVE_PARSE_INTERVAL_MS, view.parseMs * REST_PER_PARSE);
+    if (view.source !== source && (!live || now - view.parsedAt >= rest)) {
       view.node.replaceChildren(renderer(source, this.policy));
       view.source = source;
       view.parsedAt = now;
+      view.parseMs = performance.now() - now;
     }
     return view.node;
   }

@@ -6,6 +6,7 @@ import { holdLifeLock } from '../protocol/life-lock.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, type ModelRecord } from '../protocol/types.js';
 import type { LoadedModel } from './engines/engine.js';
+import { batchChunks } from './chunk-batcher.js';
 import { EngineRegistry } from './engines/registry.js';
 import { forgetStoredModels } from './forget.js';
 import { failOnPolicyRefusal } from './policy-refusals.js';
@@ -76,18 +77,25 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
       }
     },
 
-    async chat(request, onChunk) {
+    async chat(request, onChunks) {
       const active = loaded;
       if (!active) {
-        await withSink(onChunk, () => Promise.resolve());
+        await withSink(onChunks, () => Promise.resolve());
         throw new Error('No model is loaded: call load() first.');
       }
       const invalid = requestProblem(request, active.record);
       if (invalid) {
-        await withSink(onChunk, () => Promise.resolve());
+        await withSink(onChunks, () => Promise.resolve());
         throw invalid;
       }
-      await withSink(onChunk, (sink) => structuredChat(active, request, sink));
+      await withSink(onChunks, async (send) => {
+        const batch = batchChunks(send);
+        try {
+          await structuredChat(active, request, batch.push);
+        } finally {
+          batch.flush(); // what the answer said before it ended or failed
+        }
+      });
     },
 
     interrupt() {

@@ -28,7 +28,7 @@ async function ask(request: Omit<ChatCompletionRequest, 'messages'>, said: strin
   const host = createEngineHost(new EngineRegistry({ echo: async () => echoAdapter }));
   await host.load({ id: 'echo', engine: 'echo', url: 'none' } as unknown as ModelRecord, () => {});
   const chunks: ChatCompletionChunk[] = [];
-  await host.chat({ ...request, messages: [{ role: 'user', content: said }] }, (c) => chunks.push(c));
+  await host.chat({ ...request, messages: [{ role: 'user', content: said }] }, (batch) => chunks.push(...batch));
   return chunks;
 }
 

@@ -16,7 +16,7 @@ test('a third engine runs through the engine host with one registry line', async
   assert.equal(progress.at(-1)?.text, 'Loaded echo-1');
 
   const chunks: ChatCompletionChunk[] = [];
-  await host.chat({ messages: [{ role: 'user', content: 'one two three' }] }, (c) => chunks.push(c));
+  await host.chat({ messages: [{ role: 'user', content: 'one two three' }] }, (batch) => chunks.push(...batch));
   assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'one two three');
   assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop');
   assert.deepEqual(registry.kinds, ['wllama', 'web-llm', 'echo']);
