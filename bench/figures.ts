@@ -2,7 +2,7 @@
 // round (side by side), and a plain statement wherever something could not be measured.
 import type { EntryWeight } from './entry-weight.js';
 import type { ModelLoadRuns, LoadMeasurement } from './model-load.js';
-import { pairedDifferences, pairedRatios, summarize, type Summary } from './stats.js';
+import { pairedDifferences, pairedRatios, percentile, summarize, type Summary } from './stats.js';
 import type { ThreadsRuns } from './threads.js';
 import type { TimeToReadyRuns } from './time-to-ready.js';
 import { VARIANTS, type TokenPathRuns } from './token-path.js';
@@ -28,6 +28,8 @@ export interface Figures {
     tokensPerS: PerVariant<Summary>;
     /** Ours over direct wllama, round by round. */
     ratioToDirect: Record<Ours, Summary>;
+    /** The 10th percentile of the same ratios: the slow rounds, not only the typical one. */
+    ratioToDirectP10: Record<Ours, number>;
     tokensPerAnswer: PerVariant<Summary>;
     sameTextEverywhere: boolean;
     /** createEngine() under a JSON Schema ÷ without, round by round (the grammar's cost per token). */
@@ -44,10 +46,29 @@ export interface Figures {
     coldStoreMBps: Summary;
     warmReadyMBps: Summary;
     warmOverCold: Summary;
+    /** The warm load's parts (warm-load-parts.ts), each round beside that round's warm load. */
+    parts: {
+      storeReadMBps: Summary;
+      storeReadParallelMBps: Summary;
+      inMemoryBlobReadMBps: Summary;
+      rawReadMBps: Summary;
+      /** Store read ÷ raw disk read (goal ≥ 0.5). */
+      storeOverRaw: Summary;
+      ingestMBps: { memory: Summary; bytes: Summary; stored: Summary };
+      /** Whole warm load ÷ wllama alone ingesting the bytes from memory (goal ≥ 0.9). */
+      warmOverInMemoryIngest: Summary;
+    };
   };
   memory: {
     cold: MemoryRatios;
     warm: MemoryRatios;
+    /** wllama alone fed the stored Blob: the engine's own copies, without our layers. */
+    wllamaAlonePeakRendererRssPerModelByte: Summary | undefined;
+    /** Peak renderer RSS growth of a load of the tiny model: what any load costs (code, workers, buffers). */
+    fixedRendererRssMB: Summary | undefined;
+    /** (warm peak − tiny peak) ÷ (model bytes − tiny bytes): what the model's own bytes cost, per byte. */
+    warmPeakPerModelByteBeyondFixed: Summary | undefined;
+    warmSettledPerModelByteBeyondFixed: Summary | undefined;
     method: string;
     notMeasured: string[];
   };
@@ -57,6 +78,8 @@ interface MemoryRatios {
   mainThreadJsHeapPerModelByte: Summary;
   rendererRssPerModelByte: Summary | undefined;
   allProcessesRssPerModelByte: Summary | undefined;
+  /** A second after the load, the model in place. */
+  rendererRssSettledPerModelByte: Summary | undefined;
 }
 
 const perVariant = <T>(make: (variant: Variant) => T): PerVariant<T> =>
@@ -71,6 +94,7 @@ function memoryRatios(loads: readonly LoadMeasurement[], modelBytes: number): Me
     mainThreadJsHeapPerModelByte: ratio((l) => l.memory.mainThreadJsHeap)!,
     rendererRssPerModelByte: ratio((l) => l.memory.rendererRss),
     allProcessesRssPerModelByte: ratio((l) => l.memory.allProcessesRss),
+    rendererRssSettledPerModelByte: ratio((l) => l.memory.rendererRssSettled),
   };
 }
 
@@ -81,6 +105,7 @@ export function computeFigures(input: {
   modelLoad: ModelLoadRuns;
   threads: ThreadsRuns;
   modelBytes: number;
+  tinyModelBytes: number;
 }): Figures {
   const { timeToReady, tokenPath, modelLoad, threads, modelBytes } = input;
   const singleSpeeds = threads.rounds.map((r) => r.single.decodeTokensPerS);
@@ -90,6 +115,22 @@ export function computeFigures(input: {
   const megabytes = modelBytes / 1e6;
   const coldReady = modelLoad.cold.map((l) => megabytes / (l.readyMs / 1000));
   const warmReady = modelLoad.warm.map((l) => megabytes / (l.readyMs / 1000));
+  const parts = modelLoad.parts;
+  const mbps = (ms: number): number => megabytes / (ms / 1000);
+  const storeRead = parts.map((p) => mbps(p.store.handlesMs + p.store.sequentialMs));
+  const rawRead = parts.map((p) => mbps(p.rawReadMs));
+  const ingestMemory = parts.map((p) => mbps(p.ingestMs.memory));
+  const wllamaAlone = parts.map((p) => p.storedIngestMemory.rendererRss);
+  const fixedPeak = modelLoad.fixed.map((l) => l.memory.rendererRss);
+  const fixedSettled = modelLoad.fixed.map((l) => l.memory.rendererRssSettled);
+  const beyondFixed = (pick: (l: LoadMeasurement) => number | undefined, fixed: (number | undefined)[]): Summary | undefined => {
+    const values = modelLoad.warm.map((l, i) => {
+      const own = pick(l);
+      const base = fixed[i];
+      return own === undefined || base === undefined ? undefined : (own - base) / (modelBytes - input.tinyModelBytes);
+    });
+    return values.every((v): v is number => v !== undefined) ? summarize(values) : undefined;
+  };
   const hasProcessMemory = modelLoad.cold.every((l) => l.memory.rendererRss !== undefined);
 
   return {
@@ -109,6 +150,10 @@ export function computeFigures(input: {
       ratioToDirect: {
         element: summarize(pairedRatios(speeds.element, speeds.direct)),
         engine: summarize(pairedRatios(speeds.engine, speeds.direct)),
+      },
+      ratioToDirectP10: {
+        element: percentile(pairedRatios(speeds.element, speeds.direct), 0.1),
+        engine: percentile(pairedRatios(speeds.engine, speeds.direct), 0.1),
       },
       tokensPerAnswer: perVariant((v) => summarize(tokenPath.rounds.map((r) => r[v].tokens))),
       sameTextEverywhere: tokenPath.sameText,
@@ -147,14 +192,34 @@ export function computeFigures(input: {
       coldStoreMBps: summarize(modelLoad.cold.map((l) => megabytes / (l.storeMs / 1000))),
       warmReadyMBps: summarize(warmReady),
       warmOverCold: summarize(pairedRatios(warmReady, coldReady)),
+      parts: {
+        storeReadMBps: summarize(storeRead),
+        storeReadParallelMBps: summarize(parts.map((p) => mbps(p.store.handlesMs + p.store.parallelMs))),
+        inMemoryBlobReadMBps: summarize(parts.map((p) => mbps(p.store.inMemoryMs))),
+        rawReadMBps: summarize(rawRead),
+        storeOverRaw: summarize(pairedRatios(storeRead, rawRead)),
+        ingestMBps: {
+          memory: summarize(ingestMemory),
+          bytes: summarize(parts.map((p) => mbps(p.ingestMs.bytes))),
+          stored: summarize(parts.map((p) => mbps(p.ingestMs.stored))),
+        },
+        warmOverInMemoryIngest: summarize(pairedRatios(warmReady, ingestMemory)),
+      },
     },
     memory: {
       cold: memoryRatios(modelLoad.cold, modelBytes),
       warm: memoryRatios(modelLoad.warm, modelBytes),
+      wllamaAlonePeakRendererRssPerModelByte: wllamaAlone.every((v): v is number => v !== undefined)
+        ? summarize(wllamaAlone.map((v) => v / modelBytes))
+        : undefined,
+      fixedRendererRssMB: fixedPeak.every((v): v is number => v !== undefined) ? summarize(fixedPeak.map((v) => v / 1e6)) : undefined,
+      warmPeakPerModelByteBeyondFixed: beyondFixed((l) => l.memory.rendererRss, fixedPeak),
+      warmSettledPerModelByteBeyondFixed: beyondFixed((l) => l.memory.rendererRssSettled, fixedSettled),
       method:
         'Sampled every 25 ms from outside the page during createEngine(): main-thread JS heap from CDP Performance.getMetrics ' +
         "(JSHeapUsedSize); resident memory (VmRSS in /proc) of the renderer process and of all this browser's processes. " +
-        'Each figure is the peak minus the value just before the load.',
+        'Each figure is the peak minus the value just before the load; "settled" is the value a second after the load ' +
+        'ended, the model still loaded.',
       notMeasured: [
         "JS heap of the workers (ours and wllama's): Performance.getMetrics covers only the page's main thread, and " +
           'measureUserAgentSpecificMemory() needs cross-origin isolation, which changes what is measured. Their memory is inside the renderer RSS.',

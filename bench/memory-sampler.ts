@@ -11,6 +11,8 @@ export interface MemoryPeaks {
   mainThreadJsHeap: number;
   rendererRss: number | undefined;
   allProcessesRss: number | undefined;
+  /** Renderer RSS growth a second after the work ended (what stays: the loaded model), bytes. */
+  rendererRssSettled: number | undefined;
   samples: number;
 }
 
@@ -21,6 +23,8 @@ interface ProcessInfo {
 }
 
 const SAMPLE_INTERVAL_MS = 25;
+/** After the work, transient buffers have had time to be collected. */
+const SETTLE_MS = 1000;
 
 function processTable(): ProcessInfo[] | undefined {
   let pids: string[];
@@ -124,6 +128,8 @@ export async function sampleDuring<T>(
     samples += 1;
   }
   const result = await running;
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const settled = rss();
   await session.send('Performance.disable');
   return {
     result,
@@ -131,6 +137,7 @@ export async function sampleDuring<T>(
       mainThreadJsHeap: peakHeap - baseHeap,
       rendererRss: baseRss ? peakRenderer - baseRss.renderer : undefined,
       allProcessesRss: baseRss ? peakAll - baseRss.all : undefined,
+      rendererRssSettled: baseRss && settled ? settled.renderer - baseRss.renderer : undefined,
       samples,
     },
   };

@@ -23,6 +23,11 @@ export const LARGE: ModelFile = {
   contextLength: 512,
 };
 
+/** Where the file of `model` is generated. */
+export function modelPath(model: ModelFile): string {
+  return GENERATED + model.file;
+}
+
 export async function ensureModel(model: ModelFile): Promise<number> {
   mkdirSync(GENERATED, { recursive: true });
   const path = GENERATED + model.file;

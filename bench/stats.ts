@@ -28,3 +28,10 @@ export function pairedDifferences(minuends: readonly number[], subtrahends: read
   if (minuends.length !== subtrahends.length) throw new Error('pairedDifferences: runs differ in number');
   return minuends.map((m, i) => m - subtrahends[i]!);
 }
+
+/** The nearest-rank percentile `p` (0–1) of `values`: the smallest value with at least p of the runs at or below it. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}

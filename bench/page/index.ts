@@ -1,9 +1,10 @@
 // The benchmark page's API, as window.bench, for the driver to call with page.evaluate().
 import type { BenchApi } from './protocol.js';
-import { loadWithEngine } from './load.js';
+import { loadWithEngine, unloadEngine } from './load.js';
 import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
 import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
+import { readStore, wllamaIngest } from './warm-load.js';
 
 const bench: BenchApi = {
   prepareThreads,
@@ -15,6 +16,9 @@ const bench: BenchApi = {
   workerStartup,
   directTimeToReady,
   loadWithEngine,
+  unloadEngine,
+  readStore,
+  wllamaIngest,
 };
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

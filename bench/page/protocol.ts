@@ -33,6 +33,24 @@ export interface LoadRun {
   readyMs: number;
 }
 
+export interface StoreReadRun {
+  bytes: number;
+  /** IndexedDB getAll of the chunks → one Blob of handles, no bytes read yet. */
+  handlesMs: number;
+  /** Every byte of the stored Blob read into the page, one 16 MB read at a time. */
+  sequentialMs: number;
+  /** The same with four reads in flight. */
+  parallelMs: number;
+  /** The same bytes from a Blob made in memory: the platform's Blob read, without IndexedDB. */
+  inMemoryMs: number;
+}
+
+/**
+ * What wllama is fed: a Blob made in memory; bytes in memory behind a Blob whose reads are plain
+ * copies (the engine's own pace, no Blob read at all); or the stored Blob as our worker hands it over.
+ */
+export type IngestSource = 'memory' | 'bytes' | 'stored';
+
 export interface ReadyRun {
   /** connectedCallback → llama-chat-ready. */
   readyMs: number;
@@ -64,6 +82,10 @@ export interface BenchApi {
   workerStartup(workerUrl: string): Promise<number>;
   directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun>;
   loadWithEngine(record: ModelRecord): Promise<LoadRun>;
+  /** Loads through createEngine() and keeps the engine, so memory can be read with the model in place. */
+  unloadEngine(): Promise<void>;
+  readStore(id: string): Promise<StoreReadRun>;
+  wllamaIngest(record: ModelRecord, wasmUrl: string, source: IngestSource): Promise<number>;
 }
 
 declare global {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairedDifferences, pairedRatios, summarize } from '../../bench/stats.js';
+import { pairedDifferences, pairedRatios, percentile, summarize } from '../../bench/stats.js';
 
 test('summarize: odd count takes the middle value', () => {
   assert.deepEqual(summarize([5, 1, 3]), { median: 3, min: 1, max: 5, runs: 3 });
@@ -26,4 +26,11 @@ test('paired ratios and differences go run by run', () => {
   assert.deepEqual(pairedRatios([2, 9], [4, 3]), [0.5, 3]);
   assert.deepEqual(pairedDifferences([5, 7], [2, 10]), [3, -3]);
   assert.throws(() => pairedRatios([1], [1, 2]));
+});
+
+test('percentile: nearest rank, so the 10th of 21 runs is the third lowest', () => {
+  const runs = Array.from({ length: 21 }, (_, i) => 21 - i); // 21 … 1
+  assert.equal(percentile(runs, 0.1), 3);
+  assert.equal(percentile(runs, 0.5), 11);
+  assert.equal(percentile([7], 0.1), 7);
 });
