@@ -1,6 +1,7 @@
 // Forgetting everything the library stored on this origin, from the worker's side: the model
 // store, web-llm's caches (IndexedDB and Cache Storage) and the small state beside them.
 import { closeStore, STORE_DATABASE } from './store/database.js';
+import { deleteAllModelBytes } from './store/model-files.js';
 
 /** web-llm 0.2.86 keeps its files in these databases (cacheBackend 'indexeddb') or caches (the default). */
 const WEB_LLM_STORES = ['webllm/config', 'webllm/model', 'webllm/wasm'];
@@ -15,6 +16,7 @@ export async function forgetStoredModels(): Promise<string[]> {
   for (const name of [...OWN_DATABASES, ...WEB_LLM_STORES]) {
     if (!(await deleteDatabase(name))) held.push(name);
   }
+  if (!(await deleteAllModelBytes())) held.push('llama-chat-models (model files)');
   if ('caches' in globalThis) {
     for (const name of await caches.keys()) if (WEB_LLM_STORES.includes(name) || name.startsWith('webllm')) await caches.delete(name);
   }

@@ -1,7 +1,8 @@
 // A returning visitor: the model stored on the first visit is shown as stored, starts without
 // a download, and the visit makes no request to the model's host at all (HEAD included).
 import { expect, test } from '@playwright/test';
-import { modelRequestLog, openPage, tinyRecord, TINY_ID, waitReady } from './helpers.js';
+import { addChatFor, modelRequestLog, openPage, tinyRecord, TINY_ID, waitReady } from './helpers.js';
+import { readManifest, TINY_BYTES } from './store-helpers.js';
 
 test('a stored model shows "Start" with no size, and a returning visit makes zero requests to the model host', async ({ page }) => {
   const requests = modelRequestLog(page);
@@ -41,4 +42,49 @@ test('a stored model shows "Start" with no size, and a returning visit makes zer
   await waitReady(page);
   expect(await page.evaluate(() => window.chat.model)).toBe(TINY_ID);
   expect(requests).toEqual([]);
+  // Kept as a file in OPFS, which the worker reads at disk speed (worker/store/model-files.ts).
+  expect((await readManifest(page, TINY_ID))?.inFile).toBe(true);
+});
+
+test('a model stored as IndexedDB chunks by an earlier version (or where OPFS is missing) loads from them with zero requests', async ({
+  page,
+}) => {
+  await openPage(page);
+  const record = tinyRecord(new URL(page.url()).origin);
+  const chunkBytes = 64 * 1024;
+  // The store as an earlier version wrote it: a manifest without `inFile`, the bytes in chunks.
+  await page.evaluate(
+    async ({ id, url, bytes, chunkBytes }) => {
+      const open = indexedDB.open('llama-chat-store', 2);
+      open.onupgradeneeded = () => ['manifests', 'chunks', 'folders'].forEach((name) => open.result.createObjectStore(name));
+      const db = await new Promise<IDBDatabase>(
+        (resolve, reject) => ((open.onsuccess = () => resolve(open.result)), (open.onerror = reject)),
+      );
+      const tx = db.transaction(['manifests', 'chunks'], 'readwrite');
+      const count = Math.ceil(bytes.length / chunkBytes);
+      for (let i = 0; i < count; i++)
+        tx.objectStore('chunks').put(new Blob([new Uint8Array(bytes.slice(i * chunkBytes, (i + 1) * chunkBytes))]), [id, i]);
+      const manifest = {
+        id,
+        engine: 'wllama',
+        url,
+        size: bytes.length,
+        chunkBytes,
+        storedChunks: count,
+        chunkHashes: [],
+        complete: true,
+        lastUsed: 0,
+      };
+      tx.objectStore('manifests').put(manifest, id);
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      db.close();
+    },
+    { id: TINY_ID, url: record.url, bytes: [...TINY_BYTES], chunkBytes },
+  );
+  const requests = modelRequestLog(page);
+  await addChatFor(page, record, { autoload: '', 'max-tokens': '8' });
+  await waitReady(page);
+  expect((await page.evaluate(() => window.chat.send('Still there?'))).length).toBeGreaterThan(0);
+  expect(requests).toEqual([]);
+  expect((await readManifest(page, TINY_ID))?.inFile).toBeUndefined(); // read where it is, not moved
 });

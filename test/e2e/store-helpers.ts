@@ -1,11 +1,14 @@
-// Reaching into the model store's IndexedDB from the page, to inspect it or damage it on purpose.
+// Reaching into the model store from the page, to inspect it or damage it on purpose: its
+// manifests in IndexedDB, and the bytes in the model's OPFS file (worker/store/model-files.ts)
+// or, where the manifest says so, in IndexedDB chunks.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { TINY_MODEL_FILE } from './global-setup.js';
 
-/** The model store's database (worker/store/database.ts). */
+/** The model store's database (worker/store/database.ts) and files folder (model-files.ts). */
 const STORE_DATABASE = 'llama-chat-store';
+const FILES_DIRECTORY = 'llama-chat-models';
 
 export interface StoredManifest {
   id: string;
@@ -13,6 +16,7 @@ export interface StoredManifest {
   chunkBytes: number;
   storedChunks: number;
   complete: boolean;
+  inFile?: boolean;
 }
 
 export const TINY_BYTES = readFileSync(TINY_MODEL_FILE);
@@ -55,8 +59,18 @@ export function readManifest(page: Page, id: string): Promise<StoredManifest | u
 }
 
 /** Overwrites stored chunk `index` of model `id` with `bytes` bytes of garbage. */
-export function damageChunk(page: Page, id: string, index: number, bytes: number): Promise<unknown> {
-  return inStore(page, STORE_DATABASE, 'chunks', 'put', [id, index], bytes);
+export async function damageChunk(page: Page, id: string, index: number, bytes: number): Promise<unknown> {
+  const manifest = await readManifest(page, id);
+  if (!manifest?.inFile) return inStore(page, STORE_DATABASE, 'chunks', 'put', [id, index], bytes);
+  return page.evaluate(
+    async ({ folder, name, at, bytes }) => {
+      const file = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(folder)).getFileHandle(name);
+      const writable = await file.createWritable({ keepExistingData: true });
+      await writable.write({ type: 'write', position: at, data: new Uint8Array(bytes).fill(0x5a) });
+      await writable.close();
+    },
+    { folder: FILES_DIRECTORY, name: encodeURIComponent(id), at: index * manifest.chunkBytes, bytes },
+  );
 }
 
 /** The byte range a request asked for: [start, end] inclusive, end undefined for "to the end". */
@@ -66,8 +80,18 @@ export function requestedRange(request: Request): { start: number; end: number |
   return { start: Number(match[1]), end: match[2] ? Number(match[2]) : undefined };
 }
 
-/** SHA-256 (hex) of model `id` as stored: its chunks, in order, straight from IndexedDB. */
-export function storedSha256(page: Page, id: string): Promise<string> {
+/** SHA-256 (hex) of model `id` as stored: its file, or its chunks in order, straight from storage. */
+export async function storedSha256(page: Page, id: string): Promise<string> {
+  if ((await readManifest(page, id))?.inFile) {
+    return page.evaluate(
+      async ({ folder, name }) => {
+        const file = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(folder)).getFileHandle(name);
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await (await file.getFile()).arrayBuffer()));
+        return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+      },
+      { folder: FILES_DIRECTORY, name: encodeURIComponent(id) },
+    );
+  }
   return page.evaluate(
     ({ id, db }) =>
       new Promise<string>((resolve, reject) => {

@@ -1,8 +1,10 @@
-// The model store's IndexedDB: one database, so a chunk and the manifest that counts it commit in
-// one transaction, and a model's chunks go with one key-range delete. A model made of many files
+// The model store's IndexedDB: the manifests, and the chunks of models whose bytes are not in a
+// file (model-files.ts). A chunk and the manifest that counts it commit in one transaction; a
+// chunk written to a file is on disk before its manifest counts it. A model made of many files
 // (an MLC folder) also has a folder manifest: each file is downloaded as a model file of its own.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { EngineKind } from '../../protocol/engines.js';
+import { deleteModelBytes, openModelBytes, writeModelBytes } from './model-files.js';
 
 export const STORE_DATABASE = 'llama-chat-store';
 /** Where version 0.1 kept the same things; deleted on first open (nothing there is worth keeping twice). */
@@ -22,6 +24,8 @@ export interface ModelManifest {
   /** True only once every chunk is stored: a partial entry never claims to be complete. */
   complete: boolean;
   lastUsed: number;
+  /** The bytes are in the model's OPFS file (model-files.ts), not in the chunks store. */
+  inFile?: boolean;
 }
 
 /** One file of a folder model: downloaded through the store, then handed to its engine's own cache. */
@@ -101,30 +105,45 @@ export async function listManifests(): Promise<ModelManifest[]> {
   return (await database()).getAll('manifests');
 }
 
-/** Chunk `index` of model `id`, and the manifest that now counts it, in one transaction. */
-export async function putChunk(manifest: ModelManifest, index: number, blob: Blob): Promise<void> {
+/** Stores chunk `index` of `manifest`'s model, and then the manifest that now counts it. */
+export async function putChunk(manifest: ModelManifest, index: number, bytes: Uint8Array): Promise<void> {
+  if (manifest.inFile) {
+    await writeModelBytes(manifest.id, index * manifest.chunkBytes, bytes);
+    await putManifest(manifest);
+    return;
+  }
   const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
   await Promise.all([
-    tx.objectStore('chunks').put(blob, [manifest.id, index]),
+    tx.objectStore('chunks').put(new Blob([bytes as Uint8Array<ArrayBuffer>]), [manifest.id, index]),
     tx.objectStore('manifests').put(manifest, manifest.id),
     tx.done,
   ]);
 }
 
-export async function getChunk(id: string, index: number): Promise<Blob | undefined> {
-  return (await database()).get('chunks', [id, index]);
+/** The bytes of stored chunk `index`, or undefined when it is missing. */
+export async function readChunk(manifest: ModelManifest, index: number): Promise<Uint8Array | undefined> {
+  if (manifest.inFile) {
+    const file = await openModelBytes(manifest.id);
+    const start = index * manifest.chunkBytes;
+    if (!file || file.size <= start) return undefined;
+    return new Uint8Array(await file.slice(start, start + manifest.chunkBytes).arrayBuffer());
+  }
+  const part = await (await database()).get('chunks', [manifest.id, index]);
+  return part && new Uint8Array(await part.arrayBuffer());
 }
 
-/** The first `count` chunks of model `id`, in order (fewer when some are missing). */
-export async function getChunks(id: string, count: number): Promise<Blob[]> {
-  if (count === 0) return [];
-  return (await database()).getAll('chunks', chunksOf(id, 0, count - 1));
+/** The stored chunks of `manifest`'s model as one Blob, read lazily (undefined when there is no file). */
+export async function readStoredBytes(manifest: ModelManifest): Promise<Blob | undefined> {
+  if (manifest.storedChunks === 0) return new Blob([]); // an empty file has no chunk, hence no file
+  if (manifest.inFile) return openModelBytes(manifest.id);
+  return new Blob(await (await database()).getAll('chunks', chunksOf(manifest.id, 0, manifest.storedChunks - 1)));
 }
 
-/** A model's manifest and all its chunks, in one transaction. */
+/** A model's manifest and all its chunks, in one transaction, then its file. */
 export async function deleteModel(id: string): Promise<void> {
   const tx = (await database()).transaction(['chunks', 'manifests'], 'readwrite');
   await Promise.all([tx.objectStore('chunks').delete(chunksOf(id)), tx.objectStore('manifests').delete(id), tx.done]);
+  await deleteModelBytes(id);
 }
 
 export async function getFolder(id: string): Promise<FolderManifest | undefined> {

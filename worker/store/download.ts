@@ -6,6 +6,7 @@ import type { Sink } from '../../protocol/worker-api.js';
 import { chunkBytesFor } from './chunk-size.js';
 import { deleteModel, getManifest, putChunk, putManifest, type ModelManifest } from './database.js';
 import { chunkDigest } from './digest.js';
+import { modelFilesDirectory } from './model-files.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -66,6 +67,8 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
     chunkHashes: resumable ? previous.chunkHashes.slice(0, previous.storedChunks) : [],
     complete: false,
     lastUsed: Date.now(),
+    // A resumed download stays where it began; a new one goes to a file wherever files work.
+    inFile: resumable ? previous.inFile : !!(await modelFilesDirectory()),
   };
   await putManifest(manifest);
 
@@ -83,13 +86,13 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   const buffer = new Uint8Array(chunkBytes);
   let filled = 0;
   const storeChunk = async () => {
-    // new Blob copies the bytes, so the one buffer is reused for every chunk.
+    // Storing copies the bytes (to disk or into a Blob), so the one buffer is reused for every chunk.
     const bytes = buffer.subarray(0, filled);
     const index = manifest.storedChunks;
     manifest.chunkHashes.push(await chunkDigest(bytes));
     manifest.storedChunks += 1;
     filled = 0;
-    await storeOrFail(() => putChunk(manifest, index, new Blob([bytes])));
+    await storeOrFail(() => putChunk(manifest, index, bytes));
   };
 
   const reader = response.body!.getReader();

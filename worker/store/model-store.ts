@@ -1,18 +1,19 @@
-// The project's own store of model files in IndexedDB: downloaded in chunks so a broken
-// download resumes with an HTTP Range request (download.ts), and read back as disk-backed
-// Blobs so the engine gets the weights without a network request and without copying them.
+// The project's own store of model files: downloaded in chunks so a broken download resumes
+// with an HTTP Range request (download.ts), kept as one file per model in OPFS (model-files.ts,
+// read at disk speed) or, where OPFS is missing, as chunks in IndexedDB, and handed to the
+// engine as a Blob it reads from, without a network request and without a copy in memory.
 // Each chunk's SHA-256 is kept, so a damaged chunk is found and fetched again on its own.
 import { LlamaChatError } from '../../protocol/errors.js';
 import type { CachedModel, LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { Sink } from '../../protocol/worker-api.js';
 import {
   deleteModel,
-  getChunk,
-  getChunks,
   getManifest,
   listManifests,
   putChunk,
   putManifest,
+  readChunk,
+  readStoredBytes,
   storeExists,
   type ModelManifest,
 } from './database.js';
@@ -58,12 +59,10 @@ async function readComplete(record: ModelRecord, onProgress: ProgressSink): Prom
   return sha256 ? assemble(manifest) : file;
 }
 
-/** The stored chunks as one Blob, or undefined when any is missing or the size is wrong. */
+/** The stored file as one Blob, or undefined when any of it is missing or the size is wrong. */
 async function assemble(manifest: ModelManifest): Promise<Blob | undefined> {
-  const parts = await getChunks(manifest.id, manifest.storedChunks);
-  if (parts.length !== manifest.storedChunks) return undefined;
-  const file = new Blob(parts);
-  return file.size === manifest.size ? file : undefined;
+  const file = await readStoredBytes(manifest);
+  return file?.size === manifest.size ? file : undefined;
 }
 
 /**
@@ -82,8 +81,7 @@ async function verified(
   const whole = new FileDigest();
   const damaged: number[] = [];
   for (let index = 0; index < manifest.storedChunks; index++) {
-    const part = await getChunk(record.id, index);
-    const bytes = new Uint8Array((await part?.arrayBuffer()) ?? new ArrayBuffer(0));
+    const bytes = (await readChunk(manifest, index)) ?? new Uint8Array(0);
     if ((await chunkDigest(bytes)) !== manifest.chunkHashes[index]) damaged.push(index);
     whole.update(bytes);
     onProgress({ phase: 'load', loaded: index * manifest.chunkBytes + bytes.length, total: manifest.size, text: `Checking ${name}` });
@@ -115,7 +113,7 @@ async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index:
   const end = Math.min(manifest.size, start + manifest.chunkBytes) - 1;
   const bytes = await fetchRange(record, start, end);
   manifest.chunkHashes[index] = await chunkDigest(bytes);
-  await putChunk(manifest, index, new Blob([bytes]));
+  await putChunk(manifest, index, bytes);
 }
 
 /** The file of `record` is stored complete (from the same URL). */
