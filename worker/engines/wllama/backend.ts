@@ -6,6 +6,7 @@ import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { probeDevice } from '../../../protocol/device-probe.js';
 import { LlamaChatError } from '../../../protocol/errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
+import { modelFileLocation } from '../../store/model-files.js';
 import { deleteModelFile, openModelFile } from '../../store/model-store.js';
 import { chunkBuilder } from '../chunks.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
@@ -13,7 +14,8 @@ import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { threadCount } from './threads.js';
 import { checkGgufHeader } from './gguf-header.js';
-import { watchLlamaCpp } from './llama-cpp-liveness.js';
+import { fileReadsSource } from './file-reads.js';
+import { startNextLlamaCppWith, watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
 import { toWllamaGrammar } from './request.js';
 import { UsageMeter } from './usage-meter.js';
@@ -40,6 +42,8 @@ export class WllamaModel implements LoadedModel {
     const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false });
     wllama.setCompat(null); // never fetch wllama's compat build from its CDN
     const liveness = watchLlamaCpp(); // its worker may end silently: fail then, do not wait
+    const location = modelFileLocation(file); // a file in OPFS: llama.cpp reads it itself
+    startNextLlamaCppWith(location ? fileReadsSource(location) : '');
     try {
       const loading = wllama.loadModel([file], {
         n_ctx: record.contextLength ?? DEFAULT_CONTEXT_LENGTH,

@@ -8,6 +8,12 @@ import { TRUST_BLOB_WORKERS_SOURCE } from '../../trusted-types.js';
 type DeathListener = (error: LlamaChatError) => void;
 const listeners = new Set<DeathListener>();
 let installed = false;
+let nextPrelude = '';
+
+/** Code the next llama.cpp worker started here runs before its own (file-reads.ts). */
+export function startNextLlamaCppWith(prelude: string): void {
+  nextPrelude = prelude;
+}
 
 /** Calls `listener` when a llama.cpp worker ends without being terminated; returns an unsubscribe. */
 export function onLlamaCppDeath(listener: DeathListener): () => void {
@@ -38,8 +44,10 @@ function install(): void {
       const code = scripts.get(String(url));
       const lock = `llama-chat:llama.cpp:${crypto.randomUUID()}`;
       const holdLock = `navigator.locks?.request(${JSON.stringify(lock)}, () => new Promise(() => {}));\n`;
+      const prelude = code ? nextPrelude : '';
+      if (code) nextPrelude = '';
       // Its threads start from the same script: under Trusted Types they need the policy there too.
-      super(code ? createObjectURL(new Blob([holdLock, TRUST_BLOB_WORKERS_SOURCE, code], { type: code.type })) : url, options);
+      super(code ? createObjectURL(new Blob([holdLock, TRUST_BLOB_WORKERS_SOURCE, prelude, code], { type: code.type })) : url, options);
       scripts.delete(String(url));
       if (!code) return;
       // Its script is already in memory: a worker that has not taken the lock within seconds never will.
