@@ -48,7 +48,11 @@ export interface Figures {
     warmOverCold: Summary;
     /** The warm load's parts (warm-load-parts.ts), each round beside that round's warm load. */
     parts: {
+      /** Where the store kept the bytes: an OPFS file, or IndexedDB chunks. */
+      storedIn: 'file' | 'chunks';
       storeReadMBps: Summary;
+      freshBuffersReadMBps: Summary;
+      plainBlobReadMBps: Summary;
       storeReadParallelMBps: Summary;
       inMemoryBlobReadMBps: Summary;
       rawReadMBps: Summary;
@@ -117,7 +121,7 @@ export function computeFigures(input: {
   const warmReady = modelLoad.warm.map((l) => megabytes / (l.readyMs / 1000));
   const parts = modelLoad.parts;
   const mbps = (ms: number): number => megabytes / (ms / 1000);
-  const storeRead = parts.map((p) => mbps(p.store.handlesMs + p.store.sequentialMs));
+  const storeRead = parts.map((p) => mbps(p.store.handlesMs + p.store.storeMs));
   const rawRead = parts.map((p) => mbps(p.rawReadMs));
   const ingestMemory = parts.map((p) => mbps(p.ingestMs.memory));
   const wllamaAlone = parts.map((p) => p.storedIngestMemory.rendererRss);
@@ -193,7 +197,10 @@ export function computeFigures(input: {
       warmReadyMBps: summarize(warmReady),
       warmOverCold: summarize(pairedRatios(warmReady, coldReady)),
       parts: {
+        storedIn: parts.every((p) => p.store.inFile) ? 'file' : 'chunks',
         storeReadMBps: summarize(storeRead),
+        freshBuffersReadMBps: summarize(parts.map((p) => mbps(p.store.freshBuffersMs))),
+        plainBlobReadMBps: summarize(parts.map((p) => mbps(p.store.sequentialMs))),
         storeReadParallelMBps: summarize(parts.map((p) => mbps(p.store.handlesMs + p.store.parallelMs))),
         inMemoryBlobReadMBps: summarize(parts.map((p) => mbps(p.store.inMemoryMs))),
         rawReadMBps: summarize(rawRead),

@@ -35,9 +35,15 @@ export interface LoadRun {
 
 export interface StoreReadRun {
   bytes: number;
-  /** IndexedDB getAll of the chunks → one Blob of handles, no bytes read yet. */
+  /** The bytes are in an OPFS file (else in IndexedDB chunks). */
+  inFile: boolean;
+  /** The manifest and a Blob of the stored bytes (a File, or one Blob of the chunks), no bytes read yet. */
   handlesMs: number;
-  /** Every byte of the stored Blob read into the page, one 16 MB read at a time. */
+  /** Every byte read as a load reads it: synchronous reads of the OPFS file in a worker into a reused buffer (else the Blob, as below). */
+  storeMs: number;
+  /** The same into a new buffer for each read: what this machine's page faults cost. */
+  freshBuffersMs: number;
+  /** Every byte of the stored file read as a plain Blob into the page, one 16 MB read at a time. */
   sequentialMs: number;
   /** The same with four reads in flight. */
   parallelMs: number;
@@ -47,7 +53,7 @@ export interface StoreReadRun {
 
 /**
  * What wllama is fed: a Blob made in memory; bytes in memory behind a Blob whose reads are plain
- * copies (the engine's own pace, no Blob read at all); or the stored Blob as our worker hands it over.
+ * copies (the engine's own pace, no Blob read at all); or the stored file as a plain Blob.
  */
 export type IngestSource = 'memory' | 'bytes' | 'stored';
 

@@ -1,12 +1,13 @@
-// Figure 6, a warm load taken apart: reading the stored model out of IndexedDB, and wllama
-// alone ingesting the same bytes from a Blob in memory, from bytes in memory without a Blob,
-// and from the stored Blob. The store is read here on the page through its own database, as
-// the worker reads it.
+// Figure 6, a warm load taken apart: reading the stored model as the store does (its OPFS file
+// with synchronous reads in a worker, or IndexedDB chunks where it keeps them), the same file
+// as a plain Blob, and wllama alone ingesting the same bytes from a Blob in memory, from bytes
+// in memory without a Blob, and from the stored file as a plain Blob.
 import type { ModelRecord } from 'llama-chat';
 import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
 import type { IngestSource, StoreReadRun } from './protocol.js';
 
 const STORE_DATABASE = 'llama-chat-store';
+const FILES_DIRECTORY = 'llama-chat-models';
 /** One read: the store's chunk size, and the largest tensor llama.cpp asks for in this model. */
 const READ_BYTES = 16 * 1024 * 1024;
 
@@ -17,16 +18,57 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** The stored model as one Blob, as worker/store/model-store.ts assembles it. */
-async function storedFile(id: string): Promise<Blob> {
+/** The stored model as one plain Blob (worker/store/database.ts), and whether it is an OPFS file. */
+async function storedFile(id: string): Promise<{ file: Blob; inFile: boolean }> {
   const db = await request(indexedDB.open(STORE_DATABASE));
   try {
+    const manifest = (await request(db.transaction('manifests').objectStore('manifests').get(id))) as { inFile?: boolean } | undefined;
+    if (!manifest) throw new Error(`${id} is not in the store: load it once first`);
+    if (manifest.inFile) {
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(FILES_DIRECTORY);
+      return { file: await (await folder.getFileHandle(encodeURIComponent(id))).getFile(), inFile: true };
+    }
     const chunks = db.transaction('chunks').objectStore('chunks');
-    const parts = (await request(chunks.getAll(IDBKeyRange.bound([id, 0], [id, Infinity])))) as Blob[];
-    if (parts.length === 0) throw new Error(`${id} is not in the store: load it once first`);
-    return new Blob(parts);
+    return { file: new Blob((await request(chunks.getAll(IDBKeyRange.bound([id, 0], [id, Infinity])))) as Blob[]), inFile: false };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * Milliseconds for a worker to read model `id`'s OPFS file as llama.cpp's worker does while a
+ * model loads (worker/engines/wllama/file-reads.ts): a read-only synchronous handle opened for
+ * each 16 MB read, into a buffer reused from read to read; and the same into a new buffer each time.
+ */
+async function timeFileReadsInWorker(id: string): Promise<{ reusedMs: number; freshMs: number }> {
+  const source = `onmessage = async ({ data: { folder, name, readBytes } }) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+    const handle = await dir.getFileHandle(name);
+    const size = (await handle.getFile()).size;
+    const readAll = async (reuse) => {
+      const startedAt = performance.now();
+      const kept = new Uint8Array(readBytes);
+      for (let at = 0; at < size; at += readBytes) {
+        const reader = await handle.createSyncAccessHandle({ mode: 'read-only' });
+        const length = Math.min(readBytes, size - at);
+        reader.read(reuse ? kept.subarray(0, length) : new Uint8Array(length), { at });
+        reader.close();
+      }
+      return performance.now() - startedAt;
+    };
+    postMessage({ reusedMs: await readAll(true), freshMs: await readAll(false) });
+  };`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<{ reusedMs: number; freshMs: number }>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`file read worker: ${event.message}`));
+      worker.postMessage({ folder: FILES_DIRECTORY, name: encodeURIComponent(id), readBytes: READ_BYTES });
+    });
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(url);
   }
 }
 
@@ -62,22 +104,33 @@ function bytesAsBlob(bytes: ArrayBuffer, start = 0, end = bytes.byteLength): Blo
   })([]);
 }
 
-/** IndexedDB → Blob → every byte, one read and four at a time; then the same bytes from a Blob made in memory. */
+/** The store's read of every byte; the same file as a plain Blob, one read and four at a time; a Blob made in memory. */
 export async function readStore(id: string): Promise<StoreReadRun> {
   const startedAt = performance.now();
-  const stored = await storedFile(id);
+  const { file, inFile } = await storedFile(id);
   const handlesMs = performance.now() - startedAt;
-  const sequentialMs = await timeReadAll(stored, 1);
-  const parallelMs = await timeReadAll(stored, 4);
-  inMemory = await stored.arrayBuffer();
+  const fileReads = inFile ? await timeFileReadsInWorker(id) : undefined;
+  const sequentialMs = await timeReadAll(file, 1);
+  const parallelMs = await timeReadAll(file, 4);
+  inMemory = await file.arrayBuffer();
   const inMemoryMs = await timeReadAll(new Blob([inMemory]), 1);
-  return { bytes: stored.size, handlesMs, sequentialMs, parallelMs, inMemoryMs };
+  return {
+    bytes: file.size,
+    inFile,
+    handlesMs,
+    storeMs: fileReads?.reusedMs ?? sequentialMs,
+    freshBuffersMs: fileReads?.freshMs ?? sequentialMs,
+    sequentialMs,
+    parallelMs,
+    inMemoryMs,
+  };
 }
 
 /** new Wllama() → loadModel() resolved, with the engine's settings for one thread on the CPU. */
 export async function wllamaIngest(record: ModelRecord, wasmUrl: string, source: IngestSource): Promise<number> {
   if (source !== 'stored' && !inMemory) throw new Error('readStore() first: it reads the bytes into memory');
-  const file = source === 'stored' ? await storedFile(record.id) : source === 'memory' ? new Blob([inMemory!]) : bytesAsBlob(inMemory!);
+  const file =
+    source === 'stored' ? (await storedFile(record.id)).file : source === 'memory' ? new Blob([inMemory!]) : bytesAsBlob(inMemory!);
   const startedAt = performance.now();
   const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
   wllama.setCompat(null);
