@@ -4,6 +4,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileReadsSource } from '../../worker/engines/wllama/file-reads.js';
 
+// Browsers have ArrayBuffer.prototype.transfer (Chrome 114, Firefox 122, Safari 17.4); Node 20 does
+// not. The stand-in detaches the buffer the same way, so "let go" can be seen here too.
+const arrayBufferProto = ArrayBuffer.prototype as ArrayBuffer & { transfer?: (length?: number) => ArrayBuffer };
+arrayBufferProto.transfer ??= function (this: ArrayBuffer) {
+  structuredClone(this, { transfer: [this] });
+  return new ArrayBuffer(0);
+};
+
 const FILE = Uint8Array.from({ length: 4096 }, (_, i) => i % 251);
 
 function llamaCppWorker(files: Record<string, Uint8Array>) {
@@ -78,5 +86,17 @@ test('buffers of a size seen before are reused while loading, and let go when a 
   assert.equal(await read(512), first);
   assert.deepEqual(new Uint8Array(first), FILE.subarray(512, 1024)); // refilled, not stale
   worker.scope.postMessage({ callbackId: 7, result: 'loaded' });
+  assert.equal(first.byteLength, 0, 'freed once loading ended, not left to the collector');
   assert.notEqual(await read(0), first);
+});
+
+test('a read too large to keep is freed as soon as the next request shows llama.cpp has copied it', async () => {
+  const worker = llamaCppWorker({ 'm.gguf': new Uint8Array(200 * 1024 * 1024) });
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 0, 65 * 1024 * 1024] }); // over the 64 MB kept
+  await worker.settle();
+  const large = worker.received[0]!.args[0];
+  assert.equal(large.byteLength, 65 * 1024 * 1024);
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 0, 16] });
+  await worker.settle();
+  assert.equal(large.byteLength, 0);
 });
