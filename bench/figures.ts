@@ -226,7 +226,8 @@ export function computeFigures(input: {
         'Sampled every 25 ms from outside the page during createEngine(): main-thread JS heap from CDP Performance.getMetrics ' +
         "(JSHeapUsedSize); resident memory (VmRSS in /proc) of the renderer process and of all this browser's processes. " +
         'Each figure is the peak minus the value just before the load; "settled" is the value a second after the load ' +
-        'ended, the model still loaded.',
+        'ended, the model still loaded. What any load costs is the tiny model loaded the same way in the same round; what ' +
+        "the model's own bytes cost is the rest, per byte (1.0 is the weights held once, in llama.cpp's wasm memory).",
       notMeasured: [
         "JS heap of the workers (ours and wllama's): Performance.getMetrics covers only the page's main thread, and " +
           'measureUserAgentSpecificMemory() needs cross-origin isolation, which changes what is measured. Their memory is inside the renderer RSS.',

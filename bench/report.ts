@@ -167,10 +167,23 @@ export function renderMarkdown(report: BenchReport): string {
   }
   add(
     '7',
-    'Peak renderer RSS growth ÷ model bytes, wllama alone fed the stored Blob',
+    'Peak renderer RSS growth ÷ model bytes, wllama alone fed the stored file as a plain Blob',
     f.memory.wllamaAlonePeakRendererRssPerModelByte,
     ratio,
   );
+  add(
+    '7',
+    `What any load costs: peak renderer RSS growth loading the ${(s.tinyModelBytes / 1e6).toFixed(2)} MB model (code, workers, buffers)`,
+    f.memory.fixedRendererRssMB,
+    fixed(0, ' MB'),
+  );
+  add(
+    '7',
+    "What the model's own bytes cost: (warm peak − that) ÷ (model bytes − its bytes)",
+    f.memory.warmPeakPerModelByteBeyondFixed,
+    ratio,
+  );
+  add('7', 'the same a second after the load, model in place', f.memory.warmSettledPerModelByteBeyondFixed, ratio);
   lines.push(
     '',
     'Entry weight: `dist/llama-chat.js` and every module it imports statically, which is all a page loads before ' +
