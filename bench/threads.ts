@@ -2,6 +2,7 @@
 // not cross-origin isolated) and on every core (a tab that is), in alternating rounds.
 import type { BrowserContext } from 'playwright-core';
 import { openBenchPage } from './bench-page.js';
+import { roundInTurn } from './rotation.js';
 import type { ModelRecord } from '../protocol/types.js';
 import type { ThreadsRun } from './page/protocol.js';
 
@@ -25,12 +26,8 @@ export async function measureThreads(
     await run(single); // warm-up, each
     await run(multi);
     const rounds: ThreadsRuns['rounds'] = [];
-    for (let i = 0; i < options.rounds; i++) {
-      const first = i % 2 ? multi : single;
-      const a = await run(first);
-      const b = await run(first === single ? multi : single);
-      rounds.push(first === single ? { single: a, multi: b } : { single: b, multi: a });
-    }
+    const tabs = { single, multi };
+    for (let i = 0; i < options.rounds; i++) rounds.push(await roundInTurn(['single', 'multi'] as const, i, (tab) => run(tabs[tab])));
     return { cores, rounds };
   } finally {
     await single.close();

@@ -2,6 +2,7 @@
 // interleaved rounds (the order rotates each round) so machine noise hits all three alike.
 import type { BrowserContext } from 'playwright-core';
 import { openBenchPage } from './bench-page.js';
+import { roundInTurn } from './rotation.js';
 import { mainThreadWork, startTrace, stopTrace, type MainThreadWork } from './main-thread-trace.js';
 import { STREAM_END_MARK, STREAM_START_MARK, type StreamRun, type TokenPathSetup, type Variant } from './page/protocol.js';
 
@@ -19,10 +20,6 @@ export interface TokenPathRuns {
   sameText: boolean;
   /** createEngine() free and under a JSON Schema, side by side, in rotating order. */
   constrained: { free: KeptRun; constrained: KeptRun }[];
-}
-
-function rotated<T>(items: readonly T[], by: number): T[] {
-  return items.map((_, i) => items[(i + by) % items.length]!);
 }
 
 export async function measureTokenPath(
@@ -44,35 +41,25 @@ export async function measureTokenPath(
     };
 
     const rounds: Record<Variant, KeptRun>[] = [];
-    for (let i = 0; i < options.rounds; i++) {
-      const round: Partial<Record<Variant, KeptRun>> = {};
-      for (const variant of rotated(VARIANTS, i)) round[variant] = keep(await run(variant));
-      rounds.push(round as Record<Variant, KeptRun>);
-    }
+    for (let i = 0; i < options.rounds; i++) rounds.push(await roundInTurn(VARIANTS, i, async (variant) => keep(await run(variant))));
 
     const session = await context.newCDPSession(page);
     const traced: Record<Variant, KeptRun & MainThreadWork>[] = [];
     for (let i = 0; i < options.tracedRounds; i++) {
-      const round: Partial<Record<Variant, KeptRun & MainThreadWork>> = {};
-      for (const variant of rotated(VARIANTS, i)) {
+      const round = await roundInTurn(VARIANTS, i, async (variant) => {
         await startTrace(session);
         const stream = await run(variant);
-        const work = mainThreadWork(await stopTrace(session), STREAM_START_MARK, STREAM_END_MARK);
-        round[variant] = { ...keep(stream), ...work };
-      }
-      traced.push(round as Record<Variant, KeptRun & MainThreadWork>);
+        return { ...keep(stream), ...mainThreadWork(await stopTrace(session), STREAM_START_MARK, STREAM_END_MARK) };
+      });
+      traced.push(round);
     }
     await session.detach();
 
     const constrained: { free: KeptRun; constrained: KeptRun }[] = [];
     const strip = ({ text: _text, ...kept }: StreamRun): KeptRun => kept;
-    const once = async (on: boolean) => strip(await page.evaluate((c) => window.bench.runConstrained(c), on));
-    for (let i = 0; i < options.tracedRounds; i++) {
-      const order = i % 2 ? [true, false] : [false, true];
-      const pair: Partial<{ free: KeptRun; constrained: KeptRun }> = {};
-      for (const on of order) pair[on ? 'constrained' : 'free'] = await once(on);
-      constrained.push(pair as { free: KeptRun; constrained: KeptRun });
-    }
+    const once = async (kind: 'free' | 'constrained') =>
+      strip(await page.evaluate((c) => window.bench.runConstrained(c), kind === 'constrained'));
+    for (let i = 0; i < options.tracedRounds; i++) constrained.push(await roundInTurn(['free', 'constrained'] as const, i, once));
     return { rounds, traced, sameText: texts.size === 1, constrained };
   } finally {
     await page.close();

@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import type { ModelRecord } from '../protocol/types.js';
 import { openBenchPage } from './bench-page.js';
+import { roundInTurn } from './rotation.js';
 import { sampleDuring, type MemoryPeaks } from './memory-sampler.js';
 import type { IngestSource, StoreReadRun } from './page/protocol.js';
 
@@ -47,25 +48,19 @@ export async function measureWarmLoadParts(
   const session = await context.newCDPSession(page);
   try {
     const store = await page.evaluate((id) => window.bench.readStore(id), model.record.id);
-    const ingestMs = {} as Record<IngestSource, number>;
     let storedIngestMemory: MemoryPeaks | undefined;
-    // The order rotates round by round, so machine noise hits all three alike.
-    for (let i = 0; i < SOURCES.length; i++) {
-      const source = SOURCES[(i + round) % SOURCES.length]!;
+    const ingestMs = await roundInTurn(SOURCES, round, async (source) => {
       const ingest = () =>
         page.evaluate(({ r, wasm, source }) => window.bench.wllamaIngest(r, wasm, source), {
           r: model.record,
           wasm: model.wasmUrl,
           source,
         });
-      if (source === 'stored') {
-        const { result, peaks } = await sampleDuring(session, userDataDir, ingest);
-        ingestMs.stored = result;
-        storedIngestMemory = peaks;
-      } else {
-        ingestMs[source] = await ingest();
-      }
-    }
+      if (source !== 'stored') return ingest();
+      const { result, peaks } = await sampleDuring(session, userDataDir, ingest);
+      storedIngestMemory = peaks;
+      return result;
+    });
     return { store, ingestMs, storedIngestMemory: storedIngestMemory!, rawReadMs };
   } finally {
     await session.detach();

@@ -1,7 +1,7 @@
 // Figure 2: connectedCallback → llama-chat-ready with the model stored, and the part of it
 // that is only starting the engine worker.
 import type { ModelRecord } from 'llama-chat';
-import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
+import { timeDirectLoad } from './direct-wllama.js';
 import { addElement } from './element.js';
 import type { DirectReadyRun, ReadyRun } from './protocol.js';
 
@@ -19,12 +19,7 @@ export async function elementTimeToReady(record: ModelRecord): Promise<ReadyRun>
 /** The same start without our layers: wllama on this page, from a Blob it already holds. */
 export async function directTimeToReady(record: ModelRecord, wasmUrl: string): Promise<DirectReadyRun> {
   const modelFile = await (await fetch(record.url)).blob();
-  const startedAt = performance.now();
-  const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
-  wllama.setCompat(null);
-  await wllama.loadModel([modelFile], { n_ctx: record.contextLength, n_threads: 1, n_gpu_layers: 0, n_parallel: 1 });
-  const readyMs = performance.now() - startedAt;
-  await wllama.exit();
+  const readyMs = await timeDirectLoad(modelFile, record, wasmUrl);
 
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   const probeStartedAt = performance.now();

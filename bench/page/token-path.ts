@@ -1,7 +1,8 @@
 // Figures 3–5: the same model, prompt and settings through <llama-chat>, through createEngine()
 // and through wllama driven directly on this page, one answer at a time.
 import { createEngine, type Engine, type LlamaChat } from 'llama-chat';
-import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
+import type { Wllama } from '@wllama/wllama/esm/index.js';
+import { loadDirectWllama } from './direct-wllama.js';
 import { STREAM_END_MARK, STREAM_START_MARK, type StreamRun, type TokenPathSetup, type Variant } from './protocol.js';
 import { addElement } from './element.js';
 
@@ -19,16 +20,9 @@ export async function prepareTokenPath(setup: TokenPathSetup): Promise<void> {
   await ready;
   const engine = await createEngine({ model: setup.record.id, models: [setup.record] });
 
-  // The same bytes and the same load settings as worker/engines/wllama/backend.ts on a GPU without shader-f16.
+  // The same bytes and the same load settings as our engine.
   const modelFile = await (await fetch(setup.record.url)).blob();
-  const direct = new Wllama({ default: setup.wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
-  direct.setCompat(null);
-  await direct.loadModel([modelFile], {
-    n_ctx: setup.record.contextLength,
-    n_threads: 1,
-    n_gpu_layers: 0,
-    n_parallel: 1,
-  });
+  const direct = await loadDirectWllama(modelFile, setup.record, setup.wasmUrl);
   contestants = { setup, element, engine, direct };
 }
 

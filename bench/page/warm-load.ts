@@ -3,7 +3,7 @@
 // as a plain Blob, and wllama alone ingesting the same bytes from a Blob in memory, from bytes
 // in memory without a Blob, and from the stored file as a plain Blob.
 import type { ModelRecord } from 'llama-chat';
-import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
+import { timeDirectLoad } from './direct-wllama.js';
 import type { IngestSource, StoreReadRun } from './protocol.js';
 
 const STORE_DATABASE = 'llama-chat-store';
@@ -126,16 +126,10 @@ export async function readStore(id: string): Promise<StoreReadRun> {
   };
 }
 
-/** new Wllama() → loadModel() resolved, with the engine's settings for one thread on the CPU. */
+/** new Wllama() → loadModel() resolved, fed the bytes from `source`. */
 export async function wllamaIngest(record: ModelRecord, wasmUrl: string, source: IngestSource): Promise<number> {
   if (source !== 'stored' && !inMemory) throw new Error('readStore() first: it reads the bytes into memory');
   const file =
     source === 'stored' ? (await storedFile(record.id)).file : source === 'memory' ? new Blob([inMemory!]) : bytesAsBlob(inMemory!);
-  const startedAt = performance.now();
-  const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
-  wllama.setCompat(null);
-  await wllama.loadModel([file], { n_ctx: record.contextLength, n_threads: 1, n_gpu_layers: 0, n_parallel: 1 });
-  const ms = performance.now() - startedAt;
-  await wllama.exit();
-  return ms;
+  return timeDirectLoad(file, record, wasmUrl);
 }

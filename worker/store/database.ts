@@ -120,18 +120,6 @@ export async function putChunk(manifest: ModelManifest, index: number, bytes: Ui
   ]);
 }
 
-/** The bytes of stored chunk `index`, or undefined when it is missing. */
-export async function readChunk(manifest: ModelManifest, index: number): Promise<Uint8Array | undefined> {
-  if (manifest.inFile) {
-    const file = await openModelBytes(manifest.id);
-    const start = index * manifest.chunkBytes;
-    if (!file || file.size <= start) return undefined;
-    return new Uint8Array(await file.slice(start, start + manifest.chunkBytes).arrayBuffer());
-  }
-  const part = await (await database()).get('chunks', [manifest.id, index]);
-  return part && new Uint8Array(await part.arrayBuffer());
-}
-
 /** The stored chunks of `manifest`'s model as one Blob, read lazily (undefined when there is no file). */
 export async function readStoredBytes(manifest: ModelManifest): Promise<Blob | undefined> {
   if (manifest.storedChunks === 0) return new Blob([]); // an empty file has no chunk, hence no file

@@ -36,7 +36,7 @@ export function modelFilesDirectory(): Promise<FileSystemDirectoryHandle | undef
 }
 
 /** Forgets the folder handle (after the folder itself was removed). */
-export function resetModelFilesDirectory(): void {
+function resetModelFilesDirectory(): void {
   directory = undefined;
 }
 

@@ -12,7 +12,6 @@ import {
   listManifests,
   putChunk,
   putManifest,
-  readChunk,
   readStoredBytes,
   storeExists,
   type ModelManifest,
@@ -53,10 +52,9 @@ async function readComplete(record: ModelRecord, onProgress: ProgressSink): Prom
     return undefined;
   }
   const sha256 = fileSha256(record);
-  if (sha256 && !(await verified(record, sha256, manifest, onProgress))) return undefined;
+  const checked = sha256 ? await verified(record, sha256, manifest, file, onProgress) : file;
   await putManifest({ ...manifest, lastUsed: Date.now() });
-  // Verification may have replaced damaged chunks: read them again only then.
-  return sha256 ? assemble(manifest) : file;
+  return checked;
 }
 
 /** The stored file as one Blob, or undefined when any of it is missing or the size is wrong. */
@@ -66,28 +64,30 @@ async function assemble(manifest: ModelManifest): Promise<Blob | undefined> {
 }
 
 /**
- * Hashes the stored file chunk by chunk against the record's SHA-256. Damaged chunks (their
- * own hash changed since download) are fetched again and the user is told; a file that was
- * wrong from the start is deleted and reported. False: deleted, download it again.
+ * Hashes the stored `file` chunk by chunk against the record's SHA-256 and returns the file to
+ * hand over. Damaged chunks (their own hash changed since download) are fetched again and the
+ * user is told; a file that was wrong from the start is deleted and reported.
  */
 async function verified(
   record: ModelRecord,
   sha256: string,
   manifest: ModelManifest,
+  file: Blob,
   onProgress: ProgressSink,
   repairs = 1,
-): Promise<boolean> {
+): Promise<Blob> {
   const name = record.label ?? record.id;
   const whole = new FileDigest();
   const damaged: number[] = [];
   for (let index = 0; index < manifest.storedChunks; index++) {
-    const bytes = (await readChunk(manifest, index)) ?? new Uint8Array(0);
+    const start = index * manifest.chunkBytes;
+    const bytes = new Uint8Array(await file.slice(start, start + manifest.chunkBytes).arrayBuffer());
     if ((await chunkDigest(bytes)) !== manifest.chunkHashes[index]) damaged.push(index);
     whole.update(bytes);
     onProgress({ phase: 'load', loaded: index * manifest.chunkBytes + bytes.length, total: manifest.size, text: `Checking ${name}` });
   }
   const digest = whole.hex();
-  if (digest === sha256) return true;
+  if (digest === sha256) return file;
 
   if (damaged.length > 0 && repairs > 0) {
     const parts = `${damaged.length} damaged part${damaged.length === 1 ? '' : 's'}`;
@@ -99,7 +99,8 @@ async function verified(
       text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again`,
     });
     for (const index of damaged) await refetchChunk(record, manifest, index);
-    return verified(record, sha256, manifest, onProgress, repairs - 1);
+    // Chunks in IndexedDB are new Blobs now: read the file again.
+    return verified(record, sha256, manifest, (await assemble(manifest)) ?? file, onProgress, repairs - 1);
   }
   await deleteModel(record.id);
   throw new LlamaChatError(
