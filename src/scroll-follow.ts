@@ -7,12 +7,11 @@ const SLACK_PX = 24;
 
 export class ScrollFollow implements ReactiveController {
   private following = true;
-  private element: HTMLElement | undefined;
-  /** Where this controller last scrolled to: a scroll event at or past it is our own. */
+  /** Where this controller last scrolled to: a position at or past it is our own. */
   private pinnedTop = 0;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly find: () => HTMLElement | null,
   ) {
     host.addController(this);
@@ -21,30 +20,24 @@ export class ScrollFollow implements ReactiveController {
   /** Follows again from the next update (a new message was sent). */
   follow(): void {
     this.following = true;
+    this.pinnedTop = 0;
+  }
+
+  hostUpdate(): void {
+    // Where the list is before this render says what the person did since our last scroll: no
+    // scroll event is needed (it comes a frame late, after an update could scroll them back).
+    // Content may grow outside renders, so "not at the end" alone is not the person scrolling up.
+    const element = this.find();
+    if (!element) return;
+    const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight <= SLACK_PX;
+    this.following = atEnd || (this.following && element.scrollTop >= this.pinnedTop - 1);
   }
 
   hostUpdated(): void {
     const element = this.find();
-    if (element && element !== this.element) {
-      this.element = element;
-      element.addEventListener('scroll', this.onScroll, { passive: true });
-    }
     if (element && this.following) {
       element.scrollTop = element.scrollHeight;
       this.pinnedTop = element.scrollTop;
     }
   }
-
-  hostDisconnected(): void {
-    this.element?.removeEventListener('scroll', this.onScroll);
-    this.element = undefined;
-  }
-
-  private readonly onScroll = (): void => {
-    const element = this.element!;
-    // Content may have grown since our own scroll, so "not at the end" alone is not the person.
-    const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight <= SLACK_PX;
-    this.following = atEnd || element.scrollTop >= this.pinnedTop - 1;
-    if (!this.following) this.pinnedTop = Infinity;
-  };
 }
