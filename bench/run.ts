@@ -26,7 +26,10 @@ if (rounds < 5) console.warn(`BENCH_ROUNDS=${rounds}: fewer than 5 rounds, for t
 
 const settings: Omit<BenchSettings, 'tinyModelBytes' | 'largeModelBytes'> = {
   rounds,
-  warmupRounds: 2,
+  // V8 goes on compiling llama.cpp's hot wasm functions in the background for many answers
+  // after a load (traced: up to 0.8 s of compile threads within one answer's window after two
+  // warm-up rounds), which lands in some rounds and not others: rounds begin once it is done.
+  warmupRounds: 8,
   // Traced runs, fresh tabs and 235 MB loads are slow: fewer rounds, never under five.
   tracedRounds: Math.min(rounds, 7),
   readyRounds: Math.min(rounds, 7),

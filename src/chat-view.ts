@@ -27,18 +27,15 @@ export function statusText(status: ChatStatus): string {
 }
 
 export function statusView(status: ChatStatus): View {
-  return html`<span part="status" class="status" data-status=${status}>
-    ${status === 'generating' ? dots : nothing}
-    ${statusText(status)}
-  </span>`;
+  return html`<span part="status" class="status" data-status=${status}>${statusText(status)}</span>`;
 }
 
-/** One message; `writing` is the answer still streaming (its Markdown re-parsed at most per frame). */
+/** One message; `writing` is the answer still streaming. */
 export function messageView(message: ViewMessage, writing: boolean, markdown: MarkdownCache): View {
   const who = message.role === 'user' ? 'You' : 'Assistant';
   return html`<div part="message ${message.role}-message" class="message ${message.role}">
     <span class="visually-hidden">${who}:</span>
-    <div class="content">${message.role === 'assistant' ? markdown.render(message, message.content, writing) : message.content}</div>
+    <div class="content">${message.role === 'assistant' ? markdown.render(message, message.content) : message.content}</div>
     ${writing && !message.content ? dots : nothing}
     ${
       message.failed

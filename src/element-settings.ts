@@ -18,10 +18,10 @@ export function elementSettings(element: LlamaChat): SessionSettings {
 }
 
 /** The element as its session's host: its settings, its render requests and its events. */
-export function sessionHost(element: LlamaChat, view: { onChange(): void; announce(text: string): void }): SessionHost {
+export function sessionHost(element: LlamaChat, view: { onChange(urgent?: boolean): void; announce(text: string): void }): SessionHost {
   return {
     settings: () => elementSettings(element),
-    onChange: () => view.onChange(),
+    onChange: (urgent) => view.onChange(urgent),
     settled: () => element.updateComplete,
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
       if (type === 'llama-chat-message') view.announce((detail as SessionEvents['llama-chat-message']).message.content);

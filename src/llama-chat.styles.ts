@@ -81,7 +81,7 @@ export const styles = css`
     background: var(--_border);
   }
   .status[data-status='ready']::before { background: #2e9d5b; }
-  .status[data-status='generating']::before { display: none; }
+  .status[data-status='generating']::before,
   .status[data-status='downloading']::before,
   .status[data-status='loading']::before { background: var(--_accent); }
   .status[data-status='error']::before { background: var(--_danger); }

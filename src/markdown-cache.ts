@@ -4,7 +4,7 @@
 // raw Markdown, and if it cannot load the answer is shown as plain text.
 import type { LinkPolicy } from './link-policy.js';
 
-type Renderer = typeof import('./markdown.js').renderMarkdown;
+type Renderer = typeof import('./markdown.js').renderMarkdownInto;
 
 let renderer: Renderer | undefined;
 let failed = false;
@@ -13,23 +13,19 @@ let loading: Promise<void> | undefined;
 /** Starts loading the renderer (once); resolves when it is there or has failed. */
 export function preloadMarkdown(): Promise<void> {
   loading ??= import('./markdown.js').then(
-    (module) => void (renderer = module.renderMarkdown),
+    (module) => void (renderer = module.renderMarkdownInto),
     () => void (failed = true), // the browser would not fetch a failed module again on this page
   );
   return loading;
 }
 
-/** While an answer streams, it is parsed again at most this often; tokens come far faster. */
-const LIVE_PARSE_INTERVAL_MS = 100;
-/** …and a long answer, whose every parse costs more, rests this many times its last parse. */
-const REST_PER_PARSE = 10;
-
 /**
  * One element per message whose children are re-rendered only when its text changed: while an
- * answer streams, only that answer is parsed again, never the whole conversation.
+ * answer streams, only that answer is parsed again, never the whole conversation (and how often
+ * it streams in is up to render-pacer.ts).
  */
 export class MarkdownCache {
-  private views = new WeakMap<object, { source: string; node: HTMLElement; parsedAt: number; parseMs: number }>();
+  private views = new WeakMap<object, { source: string; node: HTMLElement }>();
   private policy: LinkPolicy = 'all';
   private waiting = false;
 
@@ -43,13 +39,12 @@ export class MarkdownCache {
     this.views = new WeakMap();
   }
 
-  /** `live`: the text is still growing, so a parse may wait for the next interval. */
-  render(message: object, source: string, live = false): HTMLElement {
+  render(message: object, source: string): HTMLElement {
     let view = this.views.get(message);
     if (!view) {
       const node = document.createElement('div');
       node.className = 'markdown';
-      view = { source: '\u0000', node, parsedAt: -Infinity, parseMs: 0 };
+      view = { source: '\u0000', node };
       this.views.set(message, view);
     }
     if (!renderer) {
@@ -61,13 +56,9 @@ export class MarkdownCache {
       view.node.textContent = failed ? source : '';
       return view.node;
     }
-    const now = performance.now();
-    const rest = Math.max(LIVE_PARSE_INTERVAL_MS, view.parseMs * REST_PER_PARSE);
-    if (view.source !== source && (!live || now - view.parsedAt >= rest)) {
-      view.node.replaceChildren(renderer(source, this.policy));
+    if (view.source !== source) {
+      renderer(view.node, source, this.policy);
       view.source = source;
-      view.parsedAt = now;
-      view.parseMs = performance.now() - now;
     }
     return view.node;
   }

@@ -5,6 +5,7 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { allowed, type LinkPolicy } from './link-policy.js';
+import { morphChildren } from './morph-children.js';
 import { libraryPolicy } from './trusted-types.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -93,8 +94,13 @@ function revealDestination(link: HTMLAnchorElement, policy: LinkPolicy): void {
   link.after(destination);
 }
 
+/** Shows `source` in `target`, keeping the nodes of what it showed before that did not change. */
+export function renderMarkdownInto(target: Element, source: string, policy: LinkPolicy = 'all'): void {
+  morphChildren(target, renderMarkdown(source, policy));
+}
+
 /** Markdown → a sanitized fragment, with a copy button on each code block. */
-export function renderMarkdown(source: string, policy: LinkPolicy = 'all'): DocumentFragment {
+function renderMarkdown(source: string, policy: LinkPolicy = 'all'): DocumentFragment {
   const html = parser.parse(source, { async: false });
   const fragment = purifier.sanitize(html, {
     ALLOWED_TAGS,

@@ -1,35 +1,41 @@
-// While an answer streams, the element renders at most once a frame, and less often when a
+// While an answer streams, the element renders it a few times a second, and less often when a
 // render is costly: rendering keeps to about a tenth of the main thread, which on a small
 // machine shares its cores with the engine. Any other change renders at once.
 import type { ReactiveElement } from 'lit';
 
-const FRAME_MS = 16;
-/** After a streaming render, the next waits a frame plus this many times its cost… */
+/** A streaming answer is shown again this often: reading speed, not the token rate. */
+const LIVE_INTERVAL_MS = 100;
+/** …or after this many times the last render's cost, if longer… */
 const REST_PER_RENDER = 9;
-/** …but the answer still moves on screen at least this often. */
+/** …but it still moves on screen at least this often. */
 const LONGEST_REST_MS = 250;
 
 export class RenderPacer {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private rest = FRAME_MS;
+  /** The earliest time the next streaming render may start. */
+  private nextAt = 0;
 
   constructor(private readonly host: ReactiveElement) {}
 
-  /** Asks for a render: paced while `streaming`, else now. */
-  queue(streaming: boolean): void {
-    if (!streaming) {
+  /** Asks for a render: `paced` (an answer streaming in), or now. */
+  queue(paced: boolean): void {
+    if (!paced) {
       this.cancel();
-      this.rest = FRAME_MS;
+      this.nextAt = 0;
       this.host.requestUpdate();
     } else {
-      this.timer ??= setTimeout(() => {
-        const startedAt = performance.now();
-        this.host.requestUpdate();
-        void this.host.updateComplete.finally(() => {
-          this.rest = Math.min(FRAME_MS + (performance.now() - startedAt) * REST_PER_RENDER, LONGEST_REST_MS);
-          this.timer = undefined;
-        });
-      }, this.rest);
+      this.timer ??= setTimeout(
+        () => {
+          const startedAt = performance.now();
+          this.host.requestUpdate();
+          void this.host.updateComplete.finally(() => {
+            const cost = performance.now() - startedAt;
+            this.nextAt = performance.now() + Math.min(Math.max(LIVE_INTERVAL_MS, cost * REST_PER_RENDER), LONGEST_REST_MS);
+            this.timer = undefined;
+          });
+        },
+        Math.max(0, this.nextAt - performance.now()),
+      );
     }
   }
 

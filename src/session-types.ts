@@ -50,7 +50,8 @@ export interface SessionHost {
   settings(): SessionSettings;
   /** Resolves once settings changed just before a call have taken effect. */
   settled(): Promise<unknown>;
-  onChange(): void;
+  /** `urgent`: shown at once (an answer's first words), where other streaming changes may wait a little. */
+  onChange(urgent?: boolean): void;
   emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void;
 }
 

@@ -418,6 +418,43 @@ test.describe('rendering and announcements', () => {
     expect(result.stillMarked).toBe(true);
   });
 
+  test('a streaming answer grows in place (what was shown keeps its nodes) and ends as it renders anew from history', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, { autoload: '', 'max-tokens': '300', 'history-key': 'in-place' });
+    await waitReady(page);
+    // The first paragraph and text node the answer shows, and how much text they held then.
+    await page.evaluate(() => {
+      const root = window.chat.shadowRoot!;
+      const seen: { paragraph?: Element; text?: Node; length?: number } = {};
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      const observer = new MutationObserver(() => {
+        const paragraph = root.querySelector('.message.assistant .markdown > p');
+        if (!paragraph?.firstChild) return;
+        Object.assign(seen, { paragraph, text: paragraph.firstChild, length: paragraph.textContent!.length });
+        observer.disconnect();
+      });
+      observer.observe(root, { subtree: true, childList: true });
+    });
+    const reply = await page.evaluate(() => window.chat.send('Tell me a long story about the world'));
+    const streamed = await page.evaluate(() => {
+      const { paragraph, text, length } = (window as unknown as { seen: { paragraph?: Element; text?: Node; length?: number } }).seen;
+      const markdown = window.chat.shadowRoot!.querySelector('.message.assistant .markdown')!;
+      const last = markdown.querySelector(':scope > p');
+      return { samePara: last === paragraph, sameText: last?.firstChild === text, shownFirst: length ?? 0, html: markdown.innerHTML };
+    });
+    // It was shown while still growing, and the nodes shown then are the ones shown at the end.
+    expect(streamed.shownFirst).toBeGreaterThan(0);
+    expect(streamed.shownFirst).toBeLessThan(reply.trim().length);
+    expect(streamed.samePara).toBe(true);
+    expect(streamed.sameText).toBe(true);
+
+    await page.reload();
+    await openPage(page);
+    await addChat(page, { 'history-key': 'in-place' });
+    await page.waitForFunction(() => window.chat.shadowRoot!.querySelector('.message.assistant .markdown > *') !== null);
+    expect(await page.evaluate(() => window.chat.shadowRoot!.querySelector('.message.assistant .markdown')!.innerHTML)).toBe(streamed.html);
+  });
+
   test('each finished answer is announced once through a polite live region, not token by token', async ({ page }) => {
     await openPage(page);
     await addChat(page, { autoload: '', 'max-tokens': '40' });
@@ -511,7 +548,7 @@ test.describe('theming and layout', () => {
     await openPage(page);
     await addChat(page, { autoload: '' });
     await waitReady(page);
-    // Show the generating view without an engine racing it: the status dots are what animate.
+    // The dots an answer shows before its first words, without an engine racing them away.
     await page.evaluate(() => {
       const root = window.chat.shadowRoot!;
       root.querySelector('.status')!.insertAdjacentHTML('afterbegin', '<span class="dots"><i></i><i></i><i></i></span>');
