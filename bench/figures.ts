@@ -30,6 +30,9 @@ export interface Figures {
     ratioToDirect: Record<Ours, Summary>;
     /** The 10th percentile of the same ratios: the slow rounds, not only the typical one. */
     ratioToDirectP10: Record<Ours, number>;
+    /** Direct wllama ÷ itself run again in the same round: the machine's noise, for scale. */
+    directOverItself: Summary;
+    directOverItselfP10: number;
     tokensPerAnswer: PerVariant<Summary>;
     sameTextEverywhere: boolean;
     /** createEngine() under a JSON Schema ÷ without, round by round (the grammar's cost per token). */
@@ -115,6 +118,7 @@ export function computeFigures(input: {
   const singleSpeeds = threads.rounds.map((r) => r.single.decodeTokensPerS);
   const multiSpeeds = threads.rounds.map((r) => r.multi.decodeTokensPerS);
   const speeds = perVariant((v) => tokenPath.rounds.map((r) => r[v].decodeTokensPerS));
+  const directAgain = tokenPath.rounds.map((r) => r.directAgain.decodeTokensPerS);
   const ttft = perVariant((v) => tokenPath.rounds.map((r) => r[v].ttftMs));
   const megabytes = modelBytes / 1e6;
   const coldReady = modelLoad.cold.map((l) => megabytes / (l.readyMs / 1000));
@@ -159,6 +163,8 @@ export function computeFigures(input: {
         element: percentile(pairedRatios(speeds.element, speeds.direct), 0.1),
         engine: percentile(pairedRatios(speeds.engine, speeds.direct), 0.1),
       },
+      directOverItself: summarize(pairedRatios(directAgain, speeds.direct)),
+      directOverItselfP10: percentile(pairedRatios(directAgain, speeds.direct), 0.1),
       tokensPerAnswer: perVariant((v) => summarize(tokenPath.rounds.map((r) => r[v].tokens))),
       sameTextEverywhere: tokenPath.sameText,
       constrainedOverFree: summarize(

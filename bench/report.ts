@@ -91,6 +91,10 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     `| 3 | \`<llama-chat>\` ÷ direct, 10th percentile of the rounds (goal ≥ ${TOKEN_RATE_P10_GOAL}: ${p10 >= TOKEN_RATE_P10_GOAL ? 'met' : 'not met'}) | **${ratio(p10)}** | – | – | ${elementRatio.runs} |`,
   );
+  add('3', "the machine's noise: direct wllama ÷ itself, run again in the same round", f.tokenPath.directOverItself, ratio);
+  lines.push(
+    `| 3 | the machine's noise, 10th percentile of the rounds (the same code, so any gap from 1 is noise) | **${ratio(f.tokenPath.directOverItselfP10)}** | – | – | ${f.tokenPath.directOverItself.runs} |`,
+  );
   add('3', 'tok/s through `<llama-chat>`', f.tokenPath.tokensPerS.element, fixed(0));
   add('3', 'tok/s through `createEngine()`', f.tokenPath.tokensPerS.engine, fixed(0));
   add('3', 'tok/s of wllama driven directly in the page', f.tokenPath.tokensPerS.direct, fixed(0));

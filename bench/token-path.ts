@@ -11,9 +11,12 @@ export const VARIANTS: readonly Variant[] = ['element', 'engine', 'direct'];
 /** A run as kept in the results: the text itself only matters for the same-text check. */
 export type KeptRun = Omit<StreamRun, 'text'>;
 
+/** Each round also runs wllama directly a second time: how far apart two runs of the same code land is the machine's noise. */
+export type TokenPathRound = Record<Variant | 'directAgain', KeptRun>;
+
 export interface TokenPathRuns {
   /** One entry per round, each with every variant's run. */
-  rounds: Record<Variant, KeptRun>[];
+  rounds: TokenPathRound[];
   /** Traced rounds (tracing slows the page, so their speeds are not used). */
   traced: Record<Variant, KeptRun & MainThreadWork>[];
   /** Every variant produced the same text in every round (same model, same greedy settings). */
@@ -40,8 +43,11 @@ export async function measureTokenPath(
       return kept;
     };
 
-    const rounds: Record<Variant, KeptRun>[] = [];
-    for (let i = 0; i < options.rounds; i++) rounds.push(await roundInTurn(VARIANTS, i, async (variant) => keep(await run(variant))));
+    const rounds: TokenPathRound[] = [];
+    const contestants = [...VARIANTS, 'directAgain'] as const;
+    for (let i = 0; i < options.rounds; i++) {
+      rounds.push(await roundInTurn(contestants, i, async (key) => keep(await run(key === 'directAgain' ? 'direct' : key))));
+    }
 
     const session = await context.newCDPSession(page);
     const traced: Record<Variant, KeptRun & MainThreadWork>[] = [];
