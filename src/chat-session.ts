@@ -153,7 +153,7 @@ export class ChatSession extends ModelSession {
     const saver = throttle(() => void this.history.save(this.historyKey, this.chatMessages, turn.answer));
     const onDelta = (delta: string) => {
       this.host.emit('llama-chat-token', { delta });
-      this.host.onChange(turn.answer.content === delta);
+      this.host.onChange(true);
       saver(); // what has come so far is kept while it streams
     };
     if (settings.tools.length === 0) {

@@ -18,10 +18,10 @@ export function elementSettings(element: LlamaChat): SessionSettings {
 }
 
 /** The element as its session's host: its settings, its render requests and its events. */
-export function sessionHost(element: LlamaChat, view: { onChange(urgent?: boolean): void; announce(text: string): void }): SessionHost {
+export function sessionHost(element: LlamaChat, view: { onChange(streamed?: boolean): void; announce(text: string): void }): SessionHost {
   return {
     settings: () => elementSettings(element),
-    onChange: (urgent) => view.onChange(urgent),
+    onChange: (streamed) => view.onChange(streamed),
     settled: () => element.updateComplete,
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
       if (type === 'llama-chat-message') view.announce((detail as SessionEvents['llama-chat-message']).message.content);

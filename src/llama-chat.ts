@@ -129,7 +129,7 @@ export class LlamaChat extends LitElement {
 
   private readonly session: ChatSession = new ChatSession(
     sessionHost(this, {
-      onChange: (urgent) => this.pacer.queue(!urgent && this.session.status === 'generating'),
+      onChange: (streamed) => this.pacer.queue(!!streamed),
       announce: (text) => this.announcer.say(text),
     }),
     browserServices,

@@ -1,6 +1,7 @@
 // While an answer streams, the element renders it a few times a second, and less often when a
 // render is costly: rendering keeps to about a tenth of the main thread, which on a small
-// machine shares its cores with the engine. Any other change renders at once.
+// machine shares its cores with the engine. Any other change renders at once, and the first
+// piece after it (an answer's first words) too.
 import type { ReactiveElement } from 'lit';
 
 /** A streaming answer is shown again this often: reading speed, not the token rate. */
@@ -17,7 +18,7 @@ export class RenderPacer {
 
   constructor(private readonly host: ReactiveElement) {}
 
-  /** Asks for a render: `paced` (an answer streaming in), or now. */
+  /** Asks for a render: `paced` (a piece of an answer streaming in), or now. */
   queue(paced: boolean): void {
     if (!paced) {
       this.cancel();

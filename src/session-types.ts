@@ -50,8 +50,8 @@ export interface SessionHost {
   settings(): SessionSettings;
   /** Resolves once settings changed just before a call have taken effect. */
   settled(): Promise<unknown>;
-  /** `urgent`: shown at once (an answer's first words), where other streaming changes may wait a little. */
-  onChange(urgent?: boolean): void;
+  /** `streamed`: a piece of an answer as it streams in, which the view may show together with the next ones. */
+  onChange(streamed?: boolean): void;
   emit<K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void;
 }
 

@@ -20,8 +20,6 @@ export interface StreamRun {
   ttftMs: number;
   /** Tokens after the first, over the time from the first to the last. */
   decodeTokensPerS: number;
-  /** The longest wait between two deltas: a stall anywhere on the way shows here. */
-  longestGapMs: number;
   totalMs: number;
   text: string;
 }

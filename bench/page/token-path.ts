@@ -72,14 +72,9 @@ export async function runStream(variant: Variant): Promise<StreamRun> {
     tokens: arrivals.length,
     ttftMs: first - startedAt,
     decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first),
-    longestGapMs: longestGap(arrivals),
     totalMs: endedAt - startedAt,
     text,
   };
-}
-
-function longestGap(arrivals: readonly number[]): number {
-  return Math.max(...arrivals.slice(1).map((at, i) => at - arrivals[i]!));
 }
 
 /**
@@ -124,7 +119,6 @@ export async function runConstrained(constrained: boolean): Promise<StreamRun> {
     tokens: arrivals.length,
     ttftMs: first - startedAt,
     decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first),
-    longestGapMs: longestGap(arrivals),
     totalMs: performance.now() - startedAt,
     text,
   };
