@@ -5,7 +5,7 @@ import type { ModelLoadRuns, LoadMeasurement } from './model-load.js';
 import { pairedDifferences, pairedRatios, percentile, summarize, type Summary } from './stats.js';
 import type { ThreadsRuns } from './threads.js';
 import type { TimeToReadyRuns } from './time-to-ready.js';
-import { VARIANTS, type TokenPathRuns } from './token-path.js';
+import { roundSpeed, VARIANTS, type TokenPathRuns } from './token-path.js';
 import type { Variant } from './page/protocol.js';
 
 type PerVariant<T> = Record<Variant, T>;
@@ -117,9 +117,9 @@ export function computeFigures(input: {
   const { timeToReady, tokenPath, modelLoad, threads, modelBytes } = input;
   const singleSpeeds = threads.rounds.map((r) => r.single.decodeTokensPerS);
   const multiSpeeds = threads.rounds.map((r) => r.multi.decodeTokensPerS);
-  const speeds = perVariant((v) => tokenPath.rounds.map((r) => r[v].decodeTokensPerS));
-  const directAgain = tokenPath.rounds.map((r) => r.directAgain.decodeTokensPerS);
-  const ttft = perVariant((v) => tokenPath.rounds.map((r) => r[v].ttftMs));
+  const speeds = perVariant((v) => tokenPath.rounds.map((r) => roundSpeed(r[v])));
+  const directAgain = tokenPath.rounds.map((r) => roundSpeed(r.directAgain));
+  const ttft = perVariant((v) => tokenPath.rounds.map((r) => summarize(r[v].map((a) => a.ttftMs)).median));
   const megabytes = modelBytes / 1e6;
   const coldReady = modelLoad.cold.map((l) => megabytes / (l.readyMs / 1000));
   const warmReady = modelLoad.warm.map((l) => megabytes / (l.readyMs / 1000));
@@ -165,7 +165,7 @@ export function computeFigures(input: {
       },
       directOverItself: summarize(pairedRatios(directAgain, speeds.direct)),
       directOverItselfP10: percentile(pairedRatios(directAgain, speeds.direct), 0.1),
-      tokensPerAnswer: perVariant((v) => summarize(tokenPath.rounds.map((r) => r[v].tokens))),
+      tokensPerAnswer: perVariant((v) => summarize(tokenPath.rounds.flatMap((r) => r[v].map((a) => a.tokens)))),
       sameTextEverywhere: tokenPath.sameText,
       constrainedOverFree: summarize(
         pairedRatios(

@@ -14,6 +14,8 @@ export interface Machine {
 export interface BenchSettings {
   rounds: number;
   warmupRounds: number;
+  /** Answers per contestant in each token-path round, taken in turn; the round's speed is over all of them. */
+  answersPerRound: number;
   tracedRounds: number;
   readyRounds: number;
   loadRounds: number;
@@ -57,7 +59,7 @@ export function renderMarkdown(report: BenchReport): string {
   const lines = [
     `Measured ${report.date} at commit ${report.commit} in ${report.durationS.toFixed(0)} s on ${m.cpu} (${m.cores} cores, ${m.memoryGB} GB), ` +
       `${m.os}, ${m.chromium} headless, Node ${m.node}. Median of ${s.rounds} interleaved rounds for the token path ` +
-      `(after ${s.warmupRounds} warm-up rounds), ${s.tracedRounds} traced rounds for the main thread, ${s.readyRounds} for time to ready, ` +
+      `(${s.answersPerRound} answers per path in each, in turn; after ${s.warmupRounds} warm-up rounds), ${s.tracedRounds} traced rounds for the main thread, ${s.readyRounds} for time to ready, ` +
       `${s.loadRounds} for loading; ` +
       `min and max beside each median. Ratios and differences are taken round by round, then summarized.`,
     '',
@@ -200,7 +202,8 @@ export function renderMarkdown(report: BenchReport): string {
     `Token path: prompt "${s.prompt}", max_tokens ${s.maxTokens}, temperature 0, n_threads 1, n_gpu_layers 0, n_ctx 512, ` +
       `tiny model of ${(s.tinyModelBytes / 1e6).toFixed(2)} MB; ${f.tokenPath.tokensPerAnswer.direct.median} tokens per answer; ` +
       `the three paths ${f.tokenPath.sameTextEverywhere ? 'wrote the same text in every round' : 'did NOT always write the same text'}. ` +
-      'tok/s counts the tokens after the first over the time from the first to the last, as the page received them.',
+      'tok/s counts the tokens after the first over the time from the first to the last, as the page received them, ' +
+      `summed over a round's ${s.answersPerRound} answers per path.`,
     `Main thread: ${f.mainThread.method}`,
     `Memory: ${f.memory.method}`,
     ...f.memory.notMeasured.map((note) => `Not measured: ${note}`),

@@ -30,6 +30,7 @@ const settings: Omit<BenchSettings, 'tinyModelBytes' | 'largeModelBytes'> = {
   // after a load (traced: up to 0.8 s of compile threads within one answer's window after two
   // warm-up rounds), which lands in some rounds and not others: rounds begin once it is done.
   warmupRounds: 8,
+  answersPerRound: 3,
   // Traced runs, fresh tabs and 235 MB loads are slow: fewer rounds, never under five.
   tracedRounds: Math.min(rounds, 7),
   readyRounds: Math.min(rounds, 7),
@@ -63,11 +64,13 @@ const stopServer = await startServer();
 const browser = await launchBrowser();
 try {
   const tiny = modelRecord(TINY, PAGE_ORIGIN, tinyModelBytes);
-  log(`3–5 token path: ${settings.warmupRounds} warm-up + ${rounds} rounds, then ${settings.tracedRounds} traced rounds`);
+  log(
+    `3–5 token path: ${settings.warmupRounds} warm-up + ${rounds} rounds of ${settings.answersPerRound} answers each, then ${settings.tracedRounds} traced rounds`,
+  );
   const tokenPath = await measureTokenPath(
     browser.context,
     { record: tiny, wasmUrl: `/dist/${wasmFile}`, prompt: settings.prompt, maxTokens: settings.maxTokens },
-    { warmupRounds: settings.warmupRounds, rounds, tracedRounds: settings.tracedRounds },
+    { warmupRounds: settings.warmupRounds, rounds, answersPerRound: settings.answersPerRound, tracedRounds: settings.tracedRounds },
   );
   log(`2 time to ready: ${settings.readyRounds} rounds`);
   const timeToReady = await measureTimeToReady(

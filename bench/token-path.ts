@@ -11,8 +11,18 @@ export const VARIANTS: readonly Variant[] = ['element', 'engine', 'direct'];
 /** A run as kept in the results: the text itself only matters for the same-text check. */
 export type KeptRun = Omit<StreamRun, 'text'>;
 
-/** Each round also runs wllama directly a second time: how far apart two runs of the same code land is the machine's noise. */
-export type TokenPathRound = Record<Variant | 'directAgain', KeptRun>;
+/**
+ * A round's answers, by contestant. Each round also runs wllama directly a second time: how far
+ * apart two runs of the same code land is the machine's noise.
+ */
+export type TokenPathRound = Record<Variant | 'directAgain', KeptRun[]>;
+
+/** A round's speed for one contestant: all its answers' tokens after the first over their decode time. */
+export function roundSpeed(answers: readonly KeptRun[]): number {
+  const tokens = answers.reduce((sum, a) => sum + a.tokens - 1, 0);
+  const ms = answers.reduce((sum, a) => sum + a.decodeMs, 0);
+  return (tokens * 1000) / ms;
+}
 
 export interface TokenPathRuns {
   /** One entry per round, each with every variant's run. */
@@ -28,7 +38,7 @@ export interface TokenPathRuns {
 export async function measureTokenPath(
   context: BrowserContext,
   setup: TokenPathSetup,
-  options: { warmupRounds: number; rounds: number; tracedRounds: number },
+  options: { warmupRounds: number; rounds: number; answersPerRound: number; tracedRounds: number },
 ): Promise<TokenPathRuns> {
   const page = await openBenchPage(context);
   try {
@@ -43,10 +53,17 @@ export async function measureTokenPath(
       return kept;
     };
 
+    // An answer lasts a quarter of a second here, so one pause of the shared machine moves a
+    // single answer's speed by a fifth: a round takes several answers from each, in turn.
     const rounds: TokenPathRound[] = [];
     const contestants = [...VARIANTS, 'directAgain'] as const;
     for (let i = 0; i < options.rounds; i++) {
-      rounds.push(await roundInTurn(contestants, i, async (key) => keep(await run(key === 'directAgain' ? 'direct' : key))));
+      const round: TokenPathRound = { element: [], engine: [], direct: [], directAgain: [] };
+      for (let answer = 0; answer < options.answersPerRound; answer++) {
+        const pass = await roundInTurn(contestants, i + answer, async (key) => keep(await run(key === 'directAgain' ? 'direct' : key)));
+        for (const key of contestants) round[key].push(pass[key]);
+      }
+      rounds.push(round);
     }
 
     const session = await context.newCDPSession(page);

@@ -18,7 +18,9 @@ export interface StreamRun {
   tokens: number;
   /** Request start to the first delta on the page's main thread. */
   ttftMs: number;
-  /** Tokens after the first, over the time from the first to the last. */
+  /** From the first delta to the last. */
+  decodeMs: number;
+  /** Tokens after the first, over decodeMs. */
   decodeTokensPerS: number;
   totalMs: number;
   text: string;

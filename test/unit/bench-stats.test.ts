@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pairedDifferences, pairedRatios, percentile, summarize } from '../../bench/stats.js';
+import { roundSpeed } from '../../bench/token-path.js';
 
 test('summarize: odd count takes the middle value', () => {
   assert.deepEqual(summarize([5, 1, 3]), { median: 3, min: 1, max: 5, runs: 3 });
@@ -33,4 +34,18 @@ test('percentile: nearest rank, so the 10th of 21 runs is the third lowest', () 
   assert.equal(percentile(runs, 0.1), 3);
   assert.equal(percentile(runs, 0.5), 11);
   assert.equal(percentile([7], 0.1), 7);
+});
+
+test("roundSpeed: a round's answers pooled, their tokens after the first over their decode time together", () => {
+  const answer = (tokens: number, decodeMs: number) => ({
+    variant: 'direct' as const,
+    tokens,
+    ttftMs: 5,
+    decodeMs,
+    decodeTokensPerS: 0,
+    totalMs: 0,
+  });
+  assert.equal(roundSpeed([answer(101, 100), answer(301, 100)]), 2000);
+  // 2,000 and 667 tok/s: pooled 1,000, where the mean of the two speeds would be 1,333
+  assert.equal(roundSpeed([answer(101, 50), answer(101, 150)]), 1000);
 });
