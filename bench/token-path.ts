@@ -25,7 +25,7 @@ export function roundSpeed(answers: readonly KeptRun[]): number {
 }
 
 export interface TokenPathRuns {
-  /** One entry per round, each with every variant's run. */
+  /** One entry per round, each with every contestant's answers. */
   rounds: TokenPathRound[];
   /** Traced rounds (tracing slows the page, so their speeds are not used). */
   traced: Record<Variant, KeptRun & MainThreadWork>[];
