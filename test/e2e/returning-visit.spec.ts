@@ -2,7 +2,7 @@
 // a download, and the visit makes no request to the model's host at all (HEAD included).
 import { expect, test } from '@playwright/test';
 import { addChatFor, modelRequestLog, openPage, tinyRecord, TINY_ID, waitReady } from './helpers.js';
-import { readManifest, TINY_BYTES } from './store-helpers.js';
+import { readManifest, storedSha256, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
 
 test('a stored model shows "Start" with no size, and a returning visit makes zero requests to the model host', async ({ page }) => {
   const requests = modelRequestLog(page);
@@ -87,4 +87,41 @@ test('a model stored as IndexedDB chunks by an earlier version (or where OPFS is
   expect((await page.evaluate(() => window.chat.send('Still there?'))).length).toBeGreaterThan(0);
   expect(requests).toEqual([]);
   expect((await readManifest(page, TINY_ID))?.inFile).toBeUndefined(); // read where it is, not moved
+});
+
+test('where OPFS is refused (as in a private window) the download goes into IndexedDB chunks, and a returning visit loads them with zero requests', async ({
+  page,
+}) => {
+  // Firefox's private windows refuse the origin private file system with a SecurityError. The
+  // worker script is the one place to say so: the store looks for OPFS in the worker.
+  let workerScripts = 0;
+  await page.route('**/llama-chat-worker.js', async (route) => {
+    workerScripts++;
+    const response = await route.fetch();
+    const refuse =
+      "StorageManager.prototype.getDirectory = () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError'));\n";
+    await route.fulfill({ response, body: refuse + (await response.text()) });
+  });
+  await openPage(page);
+  const record = tinyRecord(new URL(page.url()).origin);
+  const requests = modelRequestLog(page);
+  await addChatFor(page, record, { autoload: '', 'max-tokens': '8' });
+  await waitReady(page);
+  expect(workerScripts).toBe(1);
+  expect(requests.filter((r) => r.method() === 'GET').length).toBeGreaterThan(0);
+  const manifest = await readManifest(page, TINY_ID);
+  expect(manifest).toMatchObject({ complete: true, size: TINY_BYTES.length });
+  expect(manifest?.inFile).toBe(false); // in IndexedDB chunks, not a file
+  expect(manifest?.storedChunks).toBe(Math.ceil(TINY_BYTES.length / manifest!.chunkBytes));
+  expect(await storedSha256(page, TINY_ID)).toBe(TINY_SHA256);
+  expect((await page.evaluate(() => window.chat.send('Where are you kept?'))).length).toBeGreaterThan(0);
+
+  await page.reload();
+  await openPage(page);
+  requests.length = 0;
+  await addChatFor(page, record, { autoload: '', 'max-tokens': '8' });
+  await waitReady(page);
+  expect(workerScripts).toBe(2);
+  expect(requests).toEqual([]);
+  expect((await page.evaluate(() => window.chat.send('Still there?'))).length).toBeGreaterThan(0);
 });

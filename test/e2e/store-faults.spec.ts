@@ -66,7 +66,7 @@ test('a download broken three times resumes with Range each time, refetching les
   recordFigures(testInfo, { faultsSurvived: 3 });
 });
 
-test('a damaged chunk in IndexedDB is found on load, fetched again alone, and the user is told', async ({ page }, testInfo) => {
+test('a damaged chunk of the stored model is found on load, fetched again alone, and the user is told', async ({ page }, testInfo) => {
   const record = { ...tinyRecord('http://localhost:0'), sha256: TINY_SHA256 };
   await openPage(page);
   record.url = `${new URL(page.url()).origin}/models/tiny.gguf`;
