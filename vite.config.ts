@@ -1,3 +1,4 @@
+import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, type Plugin } from 'vite';
 
 const WORKER_FILE = 'llama-chat-worker.js';
@@ -41,6 +42,23 @@ function plainDynamicImports(): Plugin {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type === 'chunk') chunk.code = chunk.code.replace(/\bimport\(`(\.\/[\w.-]+\.js)`\)/g, 'import("$1")');
       }
+    },
+  };
+}
+
+/**
+ * The element's styles (Lit `css` templates) minified by Lightning CSS: the minifier leaves
+ * template literals as they are, and the styles are a good part of what a page loads first.
+ * HTML templates are left alone (their whitespace can be text).
+ */
+function minifyStyles(): Plugin {
+  return {
+    name: 'llama-chat:minify-styles',
+    apply: 'build',
+    async transform(code, id) {
+      if (!/\.styles\.ts$/.test(id)) return null;
+      const minified = await minifyHTMLLiterals(code, { fileName: id, html: false });
+      return minified ? { code: minified.code, map: minified.map } : null;
     },
   };
 }
@@ -94,7 +112,7 @@ export default defineConfig({
     open: '/demo/',
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
-  plugins: [keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
+  plugins: [minifyStyles(), keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
   worker: {
     format: 'es',
     plugins: () => [relativeAssetUrls()],
