@@ -21,6 +21,8 @@ export class ChatSession extends ModelSession {
   lastUsage: CompletionUsage | undefined;
   /** A quiet note for the person, e.g. that early messages no longer fit the context window. */
   notice: string | undefined;
+  /** A message sent before the model was ready: shown as waiting until its turn begins. */
+  waiting: string | undefined;
   private conversation: ViewMessage[] = [];
   /** send() calls still waiting for the model, and whether stop() came meanwhile. */
   private sendsWaiting = 0;
@@ -58,7 +60,8 @@ export class ChatSession extends ModelSession {
   async send(text: string): Promise<string> {
     const content = text.trim();
     if (!content) return '';
-    const client = await this.readyForTurn();
+    const client = await this.readyForTurn(content);
+    this.refuseWhileAnswering(); // another message waited too, and its turn began first
     const settings = this.host.settings();
     const prompt = promptFor(this.chatMessages, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
     const turn = this.beginTurn(content, prompt.notice);
@@ -79,17 +82,14 @@ export class ChatSession extends ModelSession {
   }
 
   /** Checks the settings, waits for the model; a failure here refuses the message. */
-  private async readyForTurn(): Promise<SessionClient> {
+  private async readyForTurn(content: string): Promise<SessionClient> {
     const contextLength = this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH;
     const invalid = checkSampling(this.host.settings(), this.host.settings().attribute, contextLength);
     if (invalid) throw this.refuse(this.fail(invalid, { keepStatus: true }));
-    if (this.status === 'generating') {
-      const busy = new LlamaChatError(
-        'bad-input',
-        'An answer is still being written. Stop it, or wait for it, before sending another message.',
-      );
-      throw this.refuse(this.fail(busy, { keepStatus: true, keepError: true }));
-    }
+    this.refuseWhileAnswering();
+    // A download can take minutes: the message shows from now on, not only once its turn begins.
+    const shown = this.status !== 'ready' && this.waiting === undefined;
+    if (shown) this.showWaiting(content);
     this.sendsWaiting += 1;
     try {
       await this.host.settled(); // attributes set just before send() apply to it
@@ -100,9 +100,24 @@ export class ChatSession extends ModelSession {
       throw this.refuse(toLlamaChatError(error));
     } finally {
       this.sendsWaiting -= 1;
+      if (shown) this.showWaiting(undefined);
     }
     if (!this.client) throw this.refuse(new LlamaChatError('aborted', 'The model was unloaded before the message could be sent.'));
     return this.client;
+  }
+
+  private showWaiting(message: string | undefined): void {
+    this.waiting = message;
+    this.host.onChange();
+  }
+
+  private refuseWhileAnswering(): void {
+    if (this.status !== 'generating') return;
+    const busy = new LlamaChatError(
+      'bad-input',
+      'An answer is still being written. Stop it, or wait for it, before sending another message.',
+    );
+    throw this.refuse(this.fail(busy, { keepStatus: true, keepError: true }));
   }
 
   /** After an answer the engine would not stop: a fresh worker loads the model again (from storage). */

@@ -47,6 +47,17 @@ export function messageView(message: ViewMessage, writing: boolean, markdown: Ma
   </div>`;
 }
 
+/** A message sent while the model loads: it joins the conversation once the model is ready. */
+export function waitingView(text: string | undefined): View {
+  return text === undefined
+    ? nothing
+    : html`<div part="message user-message" class="message user waiting">
+        <span class="visually-hidden">You:</span>
+        <div class="content">${text}</div>
+        <div class="note">Sent once the model is ready</div>
+      </div>`;
+}
+
 /** The step before a download: the model, its size (or that it is stored), and the button that starts it. */
 export function consentView(record: ModelRecord | undefined, facts: ConsentFacts | undefined, onConsent: () => void): View {
   if (!record) return nothing; // still choosing the model for this device

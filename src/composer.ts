@@ -1,4 +1,4 @@
-// The composer's keys and the conversation's copy buttons: small DOM behaviours of the view.
+// The composer's keys and sending, and the conversation's copy buttons: small DOM behaviours of the view.
 
 /** Enter sends, Shift+Enter is a new line, Escape stops the answer (when `stop` is given). */
 export function onComposerKey(event: KeyboardEvent, stop: (() => void) | undefined): void {
@@ -9,6 +9,28 @@ export function onComposerKey(event: KeyboardEvent, stop: (() => void) | undefin
     event.preventDefault();
     stop();
   }
+}
+
+/**
+ * Sends the input's text and empties the input. Failures are shown in the view and reported
+ * through events; a message refused outright (too long for the model, no model) goes back
+ * into the input rather than being lost.
+ */
+export function submitInput(
+  input: HTMLTextAreaElement,
+  send: (text: string) => Promise<string>,
+  refused: (error: unknown) => boolean,
+): void {
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  fitInput(input);
+  send(text).catch((error: unknown) => {
+    if (refused(error) && !input.value) {
+      input.value = text;
+      fitInput(input);
+    }
+  });
 }
 
 /** The input grows with its text up to a few lines (CSS caps it), then scrolls. */

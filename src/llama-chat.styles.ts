@@ -117,6 +117,7 @@ export const styles = css`
   .message.tool code, .tool-outcome { overflow-wrap: anywhere; white-space: pre-wrap; }
   .tool-confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 6px; color: var(--_fg); }
   .note { font-size: 0.8em; color: var(--_muted); margin-top: 4px; }
+  .message.user .note { color: inherit; }
 
   /* Markdown in answers */
   .markdown > :first-child { margin-top: 0; }

@@ -4,8 +4,8 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession } from './chat-session.js';
 import { sessionHost } from './element-settings.js';
-import { composerButton, consentView, emptyView, messageView, progressView, statusView } from './chat-view.js';
-import { copyCodeOnClick, fitInput, onComposerKey } from './composer.js';
+import { composerButton, consentView, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
+import { copyCodeOnClick, fitInput, onComposerKey, submitInput } from './composer.js';
 import { errorSection } from './error-actions.js';
 import type { FreeSpaceStep } from './free-space-view.js';
 import { Announcer } from './announcer.js';
@@ -233,6 +233,7 @@ export class LlamaChat extends LitElement {
             (m) =>
               m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
           )}
+          ${waitingView(this.session.waiting)}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
         ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
@@ -242,7 +243,7 @@ export class LlamaChat extends LitElement {
         ${errorSection(this.session, this.freeSpace, { useModel: (id) => this.useModel(id), chooseSpaceToFree: () => this.chooseSpaceToFree(), after: this.focusInput })}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
-          ${composerButton(generating, busy || this.waitingForConsent, () => void this.stop())}
+          ${composerButton(generating, !this.canSubmit, () => void this.stop())}
         </form>
       </section>
     `;
@@ -251,6 +252,11 @@ export class LlamaChat extends LitElement {
   /** Sending from the view never starts a download the person has not agreed to. */
   private get waitingForConsent(): boolean {
     return this.session.status === 'idle' && !this.autoload;
+  }
+
+  /** While the model loads, one message may wait for it; during an answer, none. */
+  private get canSubmit(): boolean {
+    return this.session.status !== 'generating' && !this.waitingForConsent && this.session.waiting === undefined;
   }
 
   private onConsent(): void {
@@ -282,18 +288,11 @@ export class LlamaChat extends LitElement {
 
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const input = this.renderRoot.querySelector('textarea')!;
-    const text = input.value;
-    if (!text.trim() || this.session.status === 'generating' || this.waitingForConsent) return;
-    input.value = '';
-    fitInput(input);
-    this.send(text).catch((error: unknown) => {
-      // Shown in the view and reported through events; a message that was refused outright
-      // (too long for the model, no model) goes back into the input rather than being lost.
-      if (this.session.isRefusal(error) && !input.value) {
-        input.value = text;
-        fitInput(input);
-      }
-    });
+    if (!this.canSubmit) return; // the text stays in the input
+    submitInput(
+      this.renderRoot.querySelector('textarea')!,
+      (text) => this.send(text),
+      (error) => this.session.isRefusal(error),
+    );
   }
 }

@@ -157,6 +157,26 @@ test.describe('<llama-chat> with the tiny model', () => {
     expect((await page.evaluate(() => window.chat.send('Now answer'))).length).toBeGreaterThan(0);
   });
 
+  test('two send() calls before the model is ready: the first is answered, the second refused as busy, not run alongside', async ({
+    page,
+  }) => {
+    await openPage(page);
+    await addChat(page, { 'max-tokens': '8' }); // not loaded yet: both wait for the model
+    const outcome = await page.evaluate(async () => {
+      const settle = (p: Promise<string>) =>
+        p.then(
+          (reply) => ({ reply }),
+          (e: { code?: string }) => ({ code: e.code }),
+        );
+      const [first, second] = await Promise.all([settle(window.chat.send('First')), settle(window.chat.send('Second'))]);
+      return { first, second, contents: window.chat.messages.map((m) => m.role + ':' + (m.role === 'user' ? m.content : '')) };
+    });
+    expect(outcome.first).toEqual({ reply: expect.any(String) });
+    expect(outcome.second).toEqual({ code: 'bad-input' });
+    expect(outcome.contents).toEqual(['user:First', 'assistant:']);
+    expect((await page.evaluate(() => window.chat.send('Third'))).length).toBeGreaterThan(0);
+  });
+
   test('a model set just before load() is the one that loads', async ({ page }) => {
     await openPage(page);
     await addChat(page);

@@ -66,6 +66,45 @@ test.describe('states and consent', () => {
     await expect(shadow(page, '[part~="status"]')).toHaveText('Ready');
   });
 
+  test('a message sent while the model downloads shows at once, waits, and is answered once the model is ready', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, { 'max-tokens': '8' }, '?stall=1500'); // the download waits 1.5 s before its first byte
+    await page.getByRole('button', { name: 'Download and start' }).click();
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await expect(input).toBeFocused();
+    await input.fill('What is kept here?');
+    await input.press('Enter');
+    await expect(input).toHaveValue('');
+    const waiting = shadow(page, '.message.user.waiting');
+    await expect(waiting).toContainText('What is kept here?');
+    await expect(waiting.locator('.note')).toHaveText('Sent once the model is ready');
+    expect(await page.evaluate(() => window.chat.status)).toBe('downloading');
+    // One message waits at a time: a second one stays in the input.
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await input.fill('And this one?');
+    await input.press('Enter');
+    await expect(input).toHaveValue('And this one?');
+
+    await expect.poll(async () => (await events(page, 'llama-chat-message')).length, { timeout: 60_000 }).toBe(1);
+    await expect(waiting).toHaveCount(0);
+    await expect(shadow(page, '.message.user')).toHaveText([/What is kept here\?/]);
+    expect(await page.evaluate(() => window.chat.messages.map((m) => m.role))).toEqual(['user', 'assistant']);
+    await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+    await expect(input).toHaveValue('And this one?');
+  });
+
+  test('a message waiting for a download that fails goes back into the input', async ({ page }) => {
+    await openPage(page);
+    await addChat(page, {}, '?status=503');
+    await page.getByRole('button', { name: 'Download and start' }).click();
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill('Will this be lost?');
+    await input.press('Enter');
+    await expect(shadow(page, '[part="error"]')).toBeVisible();
+    await expect(input).toHaveValue('Will this be lost?');
+    await expect(shadow(page, '.message')).toHaveCount(0);
+  });
+
   test('a failed download shows the error with a way forward that works', async ({ page }) => {
     const requests = modelRequestLog(page);
     await openPage(page);
