@@ -1,4 +1,5 @@
-// The polite live region's text: each finished answer, read out once by screen readers.
+// The polite live region's text: each finished answer (and a message left waiting for the
+// model), read out once by screen readers.
 import type { ReactiveControllerHost } from 'lit';
 
 export class Announcer {
@@ -12,7 +13,7 @@ export class Announcer {
     this.text = '';
     this.host.requestUpdate();
     requestAnimationFrame(() => {
-      this.text = `Answer: ${text}`;
+      this.text = text;
       this.host.requestUpdate();
     });
   }

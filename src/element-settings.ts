@@ -24,7 +24,7 @@ export function sessionHost(element: LlamaChat, view: { onChange(streamed?: bool
     onChange: (streamed) => view.onChange(streamed),
     settled: () => element.updateComplete,
     emit: <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]) => {
-      if (type === 'llama-chat-message') view.announce((detail as SessionEvents['llama-chat-message']).message.content);
+      if (type === 'llama-chat-message') view.announce(`Answer: ${(detail as SessionEvents['llama-chat-message']).message.content}`);
       element.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
     },
   };

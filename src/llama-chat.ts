@@ -294,5 +294,6 @@ export class LlamaChat extends LitElement {
       (text) => this.send(text),
       (error) => this.session.isRefusal(error),
     );
+    if (this.session.waiting !== undefined) this.announcer.say('Your message is sent once the model is ready.');
   }
 }

@@ -78,6 +78,7 @@ test.describe('states and consent', () => {
     const waiting = shadow(page, '.message.user.waiting');
     await expect(waiting).toContainText('What is kept here?');
     await expect(waiting.locator('.note')).toHaveText('Sent once the model is ready');
+    await expect(shadow(page, '[aria-live="polite"]')).toHaveText('Your message is sent once the model is ready.');
     expect(await page.evaluate(() => window.chat.status)).toBe('downloading');
     // One message waits at a time: a second one stays in the input.
     await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
