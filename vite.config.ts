@@ -55,10 +55,8 @@ function minifyStyles(): Plugin {
   return {
     name: 'llama-chat:minify-styles',
     apply: 'build',
-    async transform(code, id) {
-      if (!/\.styles\.ts$/.test(id)) return null;
-      const minified = await minifyHTMLLiterals(code, { fileName: id, html: false });
-      return minified ? { code: minified.code, map: minified.map } : null;
+    transform(code, id) {
+      return /\.styles\.ts$/.test(id) ? minifyHTMLLiterals(code, { fileName: id, html: false }) : null;
     },
   };
 }

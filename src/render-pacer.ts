@@ -30,8 +30,8 @@ export class RenderPacer {
           const startedAt = performance.now();
           this.host.requestUpdate();
           void this.host.updateComplete.finally(() => {
-            const cost = performance.now() - startedAt;
-            this.nextAt = performance.now() + Math.min(Math.max(LIVE_INTERVAL_MS, cost * REST_PER_RENDER), LONGEST_REST_MS);
+            const now = performance.now();
+            this.nextAt = now + Math.min(Math.max(LIVE_INTERVAL_MS, (now - startedAt) * REST_PER_RENDER), LONGEST_REST_MS);
             this.timer = undefined;
           });
         },
