@@ -92,7 +92,7 @@ export class LlamaChat extends LitElement {
 
   /** Model id: from the built-in catalog or from `models`. */
   declare model: string;
-  /** Extra model records the `model` attribute may name; as an attribute, a JSON list of them. */
+  /** Extra model records the `model` attribute may name; as an attribute (or text), a JSON list of them. */
   declare models: ModelRecord[];
   /** System message for every conversation. */
   declare systemPrompt: string;

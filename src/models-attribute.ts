@@ -50,8 +50,12 @@ function recordProblem(record: unknown): string | undefined {
   return undefined;
 }
 
-/** The `models` property as the session takes it: the usable records, or why there are none. */
+/**
+ * The `models` property as the session takes it: the usable records, or why there are none.
+ * Text is read as the attribute is: React 19 sets the same JSX prop as an attribute before the
+ * element is defined and as this property after, so `models={JSON.stringify(records)}` works both ways.
+ */
 export function modelsSetting(value: unknown): { models: ModelRecord[]; modelsProblem: string | undefined } {
-  const checked = value instanceof ModelsProblem ? value : checkModels(value);
+  const checked = value instanceof ModelsProblem ? value : typeof value === 'string' ? parseModelsAttribute(value) : checkModels(value);
   return checked instanceof ModelsProblem ? { models: [], modelsProblem: checked.message } : { models: checked, modelsProblem: undefined };
 }

@@ -78,7 +78,24 @@ test('a React 19 app that renders <llama-chat> before importing the package (mod
   const answer = await servedBuild('react', page);
   expect(answer.length).toBeGreaterThan(0);
   // The attributes React set before the element was defined took effect (theme reflects).
-  await expect(page.locator('llama-chat')).toHaveAttribute('theme', 'dark');
+  await expect(page.locator('llama-chat').first()).toHaveAttribute('theme', 'dark');
+});
+
+test('a React 19 app that renders <llama-chat> after the package is defined (the same JSX: models as JSON, now a property) answers', async ({
+  page,
+}) => {
+  const dir = prepareApp('react');
+  const stop = await serveFolder(join(dir, 'dist'), APP_PORT);
+  try {
+    await recordErrors(page);
+    await page.goto(`http://localhost:${APP_PORT}/`);
+    const later = page.locator('#defined-first');
+    await expect.poll(() => later.evaluate((chat) => ('status' in chat ? chat.status : 'undefined')), { timeout: 60_000 }).toBe('ready');
+    expect(await page.evaluate(() => (window as unknown as { chatErrors: unknown[] }).chatErrors)).toEqual([]);
+    expect((await later.evaluate((chat) => (chat as HTMLElementTagNameMap['llama-chat']).send('Hello'))).length).toBeGreaterThan(0);
+  } finally {
+    await stop();
+  }
 });
 
 test("a Vite app on a page with the README's same-origin CSP and Trusted Types (sent with the page only) answers", async ({ page }) => {

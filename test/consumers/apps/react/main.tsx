@@ -1,5 +1,6 @@
 // React 19 renders <llama-chat> before the library is loaded (the SSR-safe pattern: import()
-// in an effect), so every prop reaches it as an attribute: `models` as JSON.
+// in an effect), so every prop reaches it as an attribute: `models` as JSON. A second one,
+// rendered once the element is defined, gets the same JSX props as properties instead.
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
@@ -13,6 +14,7 @@ function App() {
   return (
     <main data-defined={defined}>
       <llama-chat model="tiny" models={models} autoload max-tokens={12} theme="dark" />
+      {defined && <llama-chat id="defined-first" model="tiny" models={models} autoload max-tokens={12} />}
     </main>
   );
 }
