@@ -169,6 +169,13 @@ function scriptRefused(directive: string): LlamaChatError {
 }
 
 function notLoaded(): LlamaChatError {
+  if (!navigator.onLine) {
+    // Offline, the script is only missing from the browser's cache: the way forward is the connection.
+    return new LlamaChatError(
+      'network',
+      "The chat engine could not start: this device is offline, and its script is not in the browser's cache. Connect and try again.",
+    );
+  }
   return new LlamaChatError(
     'worker-crashed',
     'The chat engine could not start: its script (llama-chat-worker.js, beside llama-chat.js) did not load. Serve every file of dist/ together, and on a page with a Content Security Policy allow that origin in script-src.',

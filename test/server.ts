@@ -37,6 +37,8 @@ const MOUNTS: Record<string, string> = {
   // The same files with one missing, as a half-uploaded or half-cached dist/ would be.
   '/dist-without-worker/': join(ROOT, 'dist'),
   '/dist-without-engine/': join(ROOT, 'dist'),
+  // The same files as a site sends them when a returning visit may use its HTTP cache.
+  '/dist-cached/': join(ROOT, 'dist'),
   '/pages/': join(ROOT, 'test/e2e/pages'),
   '/models/': join(ROOT, 'test/.generated'),
   '/mlc/': join(ROOT, 'test/.generated/mlc'),
@@ -92,7 +94,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (url.searchParams.get('nocors') !== '1') res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', 'Range');
   res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges');
-  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Cache-Control', url.pathname.startsWith('/dist-cached/') ? 'max-age=3600' : 'no-store');
   if (req.method === 'OPTIONS') return void res.writeHead(204).end();
   if (url.pathname === '/health') return void res.writeHead(200).end('ok');
   // ?coi=1 on a page: cross-origin isolated (COOP + COEP), so llama.cpp may use threads.
@@ -150,7 +152,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
   if (extname(file) === '.html') {
     const which = url.searchParams.get('dist');
-    const dist = which === 'cross' ? `${CDN_ORIGIN}/dist/` : which?.startsWith('without-') ? `/dist-${which}/` : '/dist/';
+    const dist =
+      which === 'cross' ? `${CDN_ORIGIN}/dist/` : which?.startsWith('without-') || which === 'cached' ? `/dist-${which}/` : '/dist/';
     const html = (await readFile(file, 'utf8')).replaceAll('%DIST%', dist);
     return void res.writeHead(200, { 'Content-Type': type }).end(html);
   }

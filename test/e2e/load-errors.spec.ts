@@ -2,7 +2,7 @@
 // an engine chunk that does not load. None of them is reported as bad-input.
 import { expect, test } from '@playwright/test';
 import { CDN_ORIGIN } from '../server.js';
-import { addChatFor, events, openPage, tinyRecord } from './helpers.js';
+import { addChatFor, events, openPage, tinyRecord, waitReady } from './helpers.js';
 
 async function failure(page: import('@playwright/test').Page): Promise<{ code: string; message: string }> {
   await expect.poll(async () => (await events(page, 'llama-chat-error')).length, { timeout: 15_000 }).toBeGreaterThan(0);
@@ -40,4 +40,23 @@ test('an engine chunk that does not load: network, naming the file, never bad-in
   const { code, message } = await failure(page);
   expect(code).toBe('network');
   expect(message).toMatch(/chat engine's code \(http:\/\/localhost:\d+\/dist-without-engine\/wllama-backend-.*\.js\) could not be loaded/);
+});
+
+test('offline, a worker script not in the cache: network, saying the device is offline; back online, Try again starts it', async ({
+  page,
+  context,
+}) => {
+  await openPage(page);
+  const record = tinyRecord(new URL(page.url()).origin);
+  await addChatFor(page, record, { autoload: '' });
+  await waitReady(page); // the library's code is all on the page now; only the worker script is fetched anew
+  await page.evaluate(() => window.chat.remove()); // an app unmounts the chat: its worker ends
+  await context.setOffline(true); // the test server sends no-store: the worker script is not cached
+  await addChatFor(page, record, { autoload: '' });
+  const { code, message } = await failure(page);
+  expect(code).toBe('network');
+  expect(message).toContain('this device is offline');
+  await context.setOffline(false);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect.poll(() => page.evaluate(() => window.chat.status), { timeout: 30_000 }).toBe('ready');
 });

@@ -1,6 +1,10 @@
 // A returning visitor: the model stored on the first visit is shown as stored, starts without
 // a download, and the visit makes no request to the model's host at all (HEAD included).
-import { expect, test } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test } from '@playwright/test';
+import { webgpuLaunchOptions } from '../../playwright.config.js';
 import { addChatFor, modelRequestLog, openPage, tinyRecord, TINY_ID, waitReady } from './helpers.js';
 import { readManifest, storedSha256, TINY_BYTES, TINY_SHA256 } from './store-helpers.js';
 
@@ -124,4 +128,31 @@ test('where OPFS is refused (as in a private window) the download goes into Inde
   expect(workerScripts).toBe(2);
   expect(requests).toEqual([]);
   expect((await page.evaluate(() => window.chat.send('Still there?'))).length).toBeGreaterThan(0);
+});
+
+test('a returning visit starts and answers offline when the site lets the browser cache dist/', async ({ baseURL }) => {
+  // A profile on disk, as a visitor has: a private context's memory cache keeps nothing as large as the 8.7 MB wasm.
+  const profile = await mkdtemp(join(tmpdir(), 'llama-chat-offline-'));
+  const context = await chromium.launchPersistentContext(profile, { ...webgpuLaunchOptions, baseURL });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const requests = modelRequestLog(page);
+    await openPage(page, '/pages/element.html?dist=cached');
+    const record = tinyRecord(new URL(page.url()).origin);
+    await addChatFor(page, record, { autoload: '', 'max-tokens': '8' });
+    await waitReady(page);
+    expect((await page.evaluate(() => window.chat.send('Hello'))).length).toBeGreaterThan(0); // every part of the code fetched once
+
+    await page.reload();
+    await openPage(page, '/pages/element.html?dist=cached');
+    await context.setOffline(true); // the worker, its chunks and the wasm now come from the browser's cache, the model from the store
+    requests.length = 0;
+    await addChatFor(page, record, { autoload: '', 'max-tokens': '8' });
+    await waitReady(page);
+    expect((await page.evaluate(() => window.chat.send('Still there, offline?'))).length).toBeGreaterThan(0);
+    expect(requests).toEqual([]);
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
 });
