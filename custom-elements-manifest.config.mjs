@@ -3,7 +3,7 @@
 const BUNDLE = 'dist/llama-chat.js';
 
 export default {
-  globs: ['src/llama-chat.ts'],
+  globs: ['src/element/llama-chat.ts'],
   outdir: 'dist',
   litelement: true,
   plugins: [

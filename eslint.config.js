@@ -1,10 +1,53 @@
 // House rules: typescript-eslint's strict set, Prettier for layout, and the layout's own rules:
-// the page's code and the worker's meet only in protocol/, and no source file grows past 300 lines.
+// the page's code and the worker's meet only in protocol/, the page's groups import only the
+// groups below them (CONTRIBUTING.md, "The layout"), and no source file grows past 300 lines.
+// (Import cycles, types included, are `npm run lint`'s dpdm step.)
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const boundary = (message, patterns) => ['error', { patterns: [{ group: patterns, message }] }];
+
+/**
+ * The main thread's groups (folders of src/) and the groups each may import, besides protocol/:
+ * element → session → client → worker, one way; only client/ knows that workers exist.
+ */
+export const PAGE_GROUPS = {
+  element: ['session', 'models', 'rendering', 'shared'],
+  session: ['client', 'models', 'history', 'shared'],
+  client: ['models', 'history', 'shared'],
+  models: ['shared'],
+  rendering: ['shared'],
+  history: [],
+  shared: [],
+};
+
+function pageGroupRules(group, allowed) {
+  const refused = Object.keys(PAGE_GROUPS).filter((other) => other !== group && !allowed.includes(other));
+  const workers = group === 'client' ? [] : [{ name: 'Worker' }, { name: 'SharedWorker' }];
+  return {
+    files: [`src/${group}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: refused.map((other) => `../${other}/*`),
+              message: `src/${group}/ imports only ${[...allowed.map((a) => `src/${a}/`), 'protocol/'].join(', ')} (CONTRIBUTING.md, "The layout").`,
+            },
+            {
+              group: ['**/worker/**'],
+              message: 'The page reaches the worker only through protocol/ (and client/spawn-worker.ts its entry URL).',
+            },
+            ...(group === 'client' ? [] : [{ group: ['comlink'], message: 'Only src/client/ talks to workers.' }]),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...workers.map((w) => ({ ...w, message: 'Only src/client/ starts workers.' }))],
+    },
+  };
+}
 
 export default tseslint.config(
   {
@@ -45,14 +88,10 @@ export default tseslint.config(
       'no-restricted-imports': boundary('protocol/ is what both threads share: it imports neither of them.', ['**/src/**', '**/worker/**']),
     },
   },
+  ...Object.entries(PAGE_GROUPS).map(([group, allowed]) => pageGroupRules(group, allowed)),
   {
-    files: ['src/**/*.ts'],
-    ignores: ['src/spawn-worker.ts'], // knows the worker by its entry URL only
-    rules: {
-      'no-restricted-imports': boundary('The page reaches the worker only through protocol/ (and spawn-worker.ts its entry URL).', [
-        '**/worker/**',
-      ]),
-    },
+    files: ['src/*.ts'], // the public entry: it may export from every group
+    rules: { 'no-restricted-imports': boundary('The page reaches the worker only through protocol/.', ['**/worker/**']) },
   },
   {
     files: ['worker/**/*.ts'],

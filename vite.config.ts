@@ -1,4 +1,3 @@
-import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, type Plugin } from 'vite';
 
 const WORKER_FILE = 'llama-chat-worker.js';
@@ -42,21 +41,6 @@ function plainDynamicImports(): Plugin {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type === 'chunk') chunk.code = chunk.code.replace(/\bimport\(`(\.\/[\w.-]+\.js)`\)/g, 'import("$1")');
       }
-    },
-  };
-}
-
-/**
- * The element's styles (Lit `css` templates) minified by Lightning CSS: the minifier leaves
- * template literals as they are, and the styles are a good part of what a page loads first.
- * HTML templates are left alone (their whitespace can be text).
- */
-function minifyStyles(): Plugin {
-  return {
-    name: 'llama-chat:minify-styles',
-    apply: 'build',
-    transform(code, id) {
-      return /\.styles\.ts$/.test(id) ? minifyHTMLLiterals(code, { fileName: id, html: false }) : null;
     },
   };
 }
@@ -110,7 +94,7 @@ export default defineConfig({
     open: '/demo/',
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
-  plugins: [minifyStyles(), keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
+  plugins: [keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
   worker: {
     format: 'es',
     plugins: () => [relativeAssetUrls()],

@@ -2,7 +2,7 @@
 // theme and copy the snippet that embeds the element.
 import '../src/index.js';
 import { BUILT_IN_MODELS, EngineClient, type CachedModel, type ModelRecord } from '../src/index.js';
-import { formatBytes } from '../src/format.js';
+import { formatBytes } from '../src/shared/format.js';
 
 // Made by `npm start` (test/fixtures/tiny-model.ts) and served by Vite from the repo.
 const tinyModel: ModelRecord = {

@@ -237,6 +237,41 @@ test.describe('history', () => {
     expect(kept).toBe(false);
   });
 
+  test('a kept answer shows as plain text until the Markdown part has loaded, then renders in place', async ({ page }) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/markdown-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await openPage(page);
+    await page.evaluate(async () => {
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('llama-chat-history');
+        open.onupgradeneeded = () => open.result.createObjectStore('conversations');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('conversations', 'readwrite');
+          const messages = [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'Some **bold** words <b>and</b> more.' },
+          ];
+          tx.objectStore('conversations').put({ version: 1, messages }, 'plain');
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+    });
+    await addChat(page, { 'history-key': 'plain' });
+    const answer = shadow(page, '.message.assistant .markdown');
+    await expect(answer).toHaveText('Some **bold** words <b>and</b> more.');
+    expect(await answer.evaluate((node) => node.childElementCount)).toBe(0); // text, not HTML
+    await answer.evaluate((node) => ((window as unknown as { shown: Element }).shown = node));
+    release();
+    await expect(answer.locator('p strong')).toHaveText('bold');
+    await expect(answer).toHaveText('Some bold words <b>and</b> more.'); // raw HTML stays the text it is
+    expect(await answer.evaluate((node) => node === (window as unknown as { shown: Element }).shown)).toBe(true);
+  });
+
   test('a kept conversation with HTML and script payloads renders as inert text', async ({ page }) => {
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
@@ -280,6 +315,10 @@ test.describe('history', () => {
     await addChat(page, { 'history-key': 'evil' });
     await page.waitForFunction(() => window.chat.messages.length === 12);
     await expect(shadow(page, '.message')).toHaveCount(12);
+    // What is checked is the answers as Markdown renders them (until its part loads they are plain text).
+    await page.waitForFunction(() =>
+      [...window.chat.shadowRoot!.querySelectorAll('.message.assistant .markdown')].every((answer) => answer.firstElementChild !== null),
+    );
 
     const dom = await page.evaluate(() => {
       const root = window.chat.shadowRoot!;

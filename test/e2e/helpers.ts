@@ -1,6 +1,6 @@
 import type { Page, Request } from '@playwright/test';
 import type { ModelRecord } from '../../protocol/types.js';
-import type { LlamaChat } from '../../src/llama-chat.js';
+import type { LlamaChat } from '../../src/element/llama-chat.js';
 
 export const TINY_ID = 'tiny-test-model';
 

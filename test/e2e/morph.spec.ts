@@ -28,7 +28,7 @@ const ANSWER = [
 
 /** The source module as a script that puts morphChildren on window. */
 function morphScript(): string {
-  const source = readFileSync(new URL('../../src/morph-children.ts', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../src/rendering/morph-children.ts', import.meta.url), 'utf8');
   const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022 } });
   return `${outputText.replace('export function morphChildren', 'function morphChildren')}\nwindow.morphChildren = morphChildren;`;
 }

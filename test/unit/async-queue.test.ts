@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AsyncQueue } from '../../src/async-queue.js';
+import { AsyncQueue } from '../../src/client/async-queue.js';
 
 async function drain<T>(queue: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

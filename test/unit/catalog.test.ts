@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, resolveModel } from '../../src/catalog.js';
+import { BUILT_IN_MODELS, DEFAULT_MODEL_ID, resolveModel } from '../../src/models/catalog.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 
 test('the default model is in the built-in catalog', () => {

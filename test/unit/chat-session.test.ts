@@ -1,8 +1,14 @@
 // ChatSession with a fake engine: its race guards and its one failure path, without a browser.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChatSession, type SessionEvents, type SessionHost, type SessionServices, type SessionSettings } from '../../src/chat-session.js';
-import type { SessionClient } from '../../src/session-types.js';
+import {
+  ChatSession,
+  type SessionEvents,
+  type SessionHost,
+  type SessionServices,
+  type SessionSettings,
+} from '../../src/session/chat-session.js';
+import type { SessionClient } from '../../src/session/session-types.js';
 import { LlamaChatError } from '../../protocol/errors.js';
 import type { ChatCompletionChunk, ChatCompletionRequest, ModelRecord } from '../../protocol/types.js';
 

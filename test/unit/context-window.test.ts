@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerReserve, estimateTokens, MESSAGE_OVERHEAD_TOKENS, trimToWindow } from '../../src/context-window.js';
+import { answerReserve, estimateTokens, MESSAGE_OVERHEAD_TOKENS, trimToWindow } from '../../src/session/context-window.js';
 import type { ChatMessage } from '../../protocol/types.js';
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
@@ -65,8 +65,8 @@ test('answerReserve uses max-tokens, else a quarter of the window capped at 1024
 });
 
 test('the tool list the worker adds takes room from the history: with tools, earlier turns go sooner', async () => {
-  const { promptFor } = await import('../../src/turn.js');
-  const { toolsReserve } = await import('../../src/context-window.js');
+  const { promptFor } = await import('../../src/session/turn.js');
+  const { toolsReserve } = await import('../../src/session/context-window.js');
   const tool = { name: 'lookup', description: 'Finds a word. '.repeat(20), parameters: { type: 'object' }, run: () => '' };
   assert.equal(toolsReserve([]), 0);
   assert.ok(toolsReserve([tool]) > estimateTokens(tool.description));

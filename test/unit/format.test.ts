@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes, formatDuration } from '../../src/format.js';
-import { ProgressTracker } from '../../src/progress-tracker.js';
+import { formatBytes, formatDuration } from '../../src/shared/format.js';
+import { ProgressTracker } from '../../src/session/progress-tracker.js';
 
 test('formatBytes uses decimal units with sensible precision', () => {
   assert.equal(formatBytes(0), '0 B');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CachedModel, ModelRecord } from '../../protocol/types.js';
-import { canMakeRoom, choiceIsEnough, planFreeSpace } from '../../src/free-space.js';
+import { canMakeRoom, choiceIsEnough, planFreeSpace } from '../../src/models/free-space.js';
 
 const record = (id: string, sizeBytes?: number): ModelRecord => ({
   id,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUILT_IN_MODELS } from '../../src/catalog.js';
+import { BUILT_IN_MODELS } from '../../src/models/catalog.js';
 import type { DeviceProfile } from '../../protocol/device-probe.js';
 import { LlamaChatError } from '../../protocol/errors.js';
-import { chooseModel } from '../../src/model-choice.js';
+import { chooseModel } from '../../src/models/model-choice.js';
 
 const GB = 1024 ** 3;
 const profiles: Record<string, DeviceProfile> = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkSampling } from '../../src/settings-check.js';
+import { checkSampling } from '../../src/session/settings-check.js';
 
 test('usable sampling settings pass', () => {
   for (const settings of [

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../../protocol/types.js';
-import { runPageTool, type PageTool } from '../../src/page-tools.js';
-import type { SessionClient, SessionEvents, SessionSettings, ToolActivity } from '../../src/session-types.js';
-import { answerWithTools, MAX_TOOL_ROUNDS } from '../../src/tool-loop.js';
-import type { Turn } from '../../src/turn.js';
+import { runPageTool, type PageTool } from '../../src/session/page-tools.js';
+import type { SessionClient, SessionEvents, SessionSettings, ToolActivity } from '../../src/session/session-types.js';
+import { answerWithTools, MAX_TOOL_ROUNDS } from '../../src/session/tool-loop.js';
+import type { Turn } from '../../src/session/turn.js';
 
 const chunk = (
   delta: ChatCompletionChunk['choices'][0]['delta'],

@@ -1,0 +1,114 @@
+// The pieces of <llama-chat>'s view that depend only on what they are given: a message, the
+// consent step, the progress bar, the error panel. The element puts them together.
+import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { LlamaChatError } from '../../protocol/errors.js';
+import type { ChatStatus, ModelRecord } from '../../protocol/types.js';
+import { formatBytes } from '../shared/format.js';
+import type { MarkdownCache } from '../rendering/markdown-cache.js';
+import type { ProgressView } from '../session/progress-tracker.js';
+import type { ConsentFacts } from '../models/model-offers.js';
+import type { ViewMessage } from '../session/session-types.js';
+
+type View = TemplateResult | typeof nothing;
+
+const dots = html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>`;
+
+export function statusText(status: ChatStatus): string {
+  const text: Record<ChatStatus, string> = {
+    idle: 'Not loaded',
+    downloading: 'Downloading',
+    loading: 'Loading',
+    ready: 'Ready',
+    generating: 'Answering…',
+    error: 'Error',
+  };
+  return text[status];
+}
+
+export function statusView(status: ChatStatus): View {
+  return html`<span part="status" class="status" data-status=${status}>${statusText(status)}</span>`;
+}
+
+/** One message; `writing` is the answer still streaming. */
+export function messageView(message: ViewMessage, writing: boolean, markdown: MarkdownCache): View {
+  const who = message.role === 'user' ? 'You' : 'Assistant';
+  return html`<div part="message ${message.role}-message" class="message ${message.role}">
+    <span class="visually-hidden">${who}:</span>
+    <div class="content">${message.role === 'assistant' ? markdown.render(message, message.content) : message.content}</div>
+    ${writing && !message.content ? dots : nothing}
+    ${
+      message.failed
+        ? html`<div class="note" data-code=${message.failed}>Cut off by an error</div>`
+        : message.stopped
+          ? html`<div class="note">Stopped</div>`
+          : nothing
+    }
+  </div>`;
+}
+
+/** A message sent while the model loads: it joins the conversation once the model is ready. */
+export function waitingView(text: string | undefined): View {
+  return text === undefined
+    ? nothing
+    : html`<div part="message user-message" class="message user waiting">
+        <span class="visually-hidden">You:</span>
+        <div class="content">${text}</div>
+        <div class="note">Sent once the model is ready</div>
+      </div>`;
+}
+
+/** The step before a download: the model, its size (or that it is stored), and the button that starts it. */
+export function consentView(record: ModelRecord | undefined, facts: ConsentFacts | undefined, onConsent: () => void): View {
+  if (!record) return nothing; // still choosing the model for this device
+  const stored = facts?.model === record.id && facts.stored;
+  const bytes = facts?.model === record.id ? facts.bytes : undefined;
+  const size = stored
+    ? 'Stored on this device: starts without a download'
+    : bytes
+      ? `${formatBytes(bytes)} download, kept on this device for next time`
+      : 'Downloaded once, kept on this device';
+  return html`<div part="consent" class="consent">
+    <div class="consent-text">
+      <strong>${record.label ?? record.id}</strong>
+      <span class="size">${size}</span>
+      <span>It runs in your browser: nothing you type leaves this device.</span>
+    </div>
+    <button part="load-button" type="button" @click=${onConsent}>${stored ? 'Start' : 'Download and start'}</button>
+  </div>`;
+}
+
+export const emptyView = html`<p class="empty">Ask anything. The answer is written on this device.</p>`;
+
+/** Send, or Stop while an answer is being written. */
+export function composerButton(generating: boolean, disabled: boolean, onStop: () => void): View {
+  return generating
+    ? html`<button part="stop-button" class="stop" type="button" aria-label="Stop the answer" @click=${onStop}>Stop</button>`
+    : html`<button part="send-button" type="submit" ?disabled=${disabled}>Send</button>`;
+}
+
+export function progressView(progress: ProgressView | undefined): View {
+  return html`<div part="progress" class="progress">
+    <!-- Without a value the bar is indeterminate (the total is not known yet). -->
+    <progress
+      aria-label="Model loading progress"
+      aria-valuetext=${progress?.text ?? 'Starting'}
+      max="1"
+      value=${ifDefined(progress?.fraction)}
+    ></progress>
+    <!-- Not a live region: it changes with every chunk; the bar carries the same words. -->
+    <div class="progress-text">${progress?.text ?? 'Starting…'}</div>
+  </div>`;
+}
+
+export interface ErrorAction {
+  label: string;
+  run: () => void;
+}
+
+export function errorView(error: LlamaChatError, action: ErrorAction | undefined): View {
+  return html`<div part="error" class="error" role="alert" data-code=${error.code}>
+    <span>${error.message}</span>
+    ${action ? html`<button part="error-action" type="button" @click=${action.run}>${action.label}</button>` : nothing}
+  </div>`;
+}

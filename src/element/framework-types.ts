@@ -1,0 +1,21 @@
+// The element as framework templates see it (types/react.d.ts, vue.d.ts, svelte.d.ts use these).
+import type { ModelRecord } from '../../protocol/types.js';
+import type { LlamaChatEventMap } from './events.js';
+
+/** Attributes as templates pass them; `models` as JSON while the element is not defined yet. */
+export interface LlamaChatAttributes {
+  model?: string;
+  models?: string | ModelRecord[];
+  'system-prompt'?: string;
+  temperature?: number | string;
+  'max-tokens'?: number | string;
+  'history-key'?: string;
+  autoload?: boolean;
+  placeholder?: string;
+  theme?: 'light' | 'dark';
+  links?: string;
+  'tool-choice'?: 'auto' | 'required';
+}
+
+/** `on<event name>` listener props (React 19, Svelte 5). */
+export type LlamaChatEventProps = { [K in keyof LlamaChatEventMap as `on${K}`]?: (event: LlamaChatEventMap[K]) => void };

@@ -1,0 +1,300 @@
+// <llama-chat>: the public element. Attributes and rendering live here; the behaviour is in
+// ChatSession beside it.
+import { html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatSession } from '../session/chat-session.js';
+import { sessionHost } from './element-settings.js';
+import { composerButton, consentView, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
+import { copyCodeOnClick, fitInput, onComposerKey, submitInput } from './composer.js';
+import { errorSection } from './error-actions.js';
+import type { FreeSpaceStep } from './free-space-view.js';
+import { Announcer } from './announcer.js';
+import { loadPart } from '../shared/code-part.js';
+// The stylesheet as text, minified by Vite's CSS pipeline (Lightning CSS) in the build.
+import stylesheet from './llama-chat.css?inline';
+import { linkPolicy } from '../rendering/link-policy.js';
+import { MarkdownCache, preloadMarkdown } from '../rendering/markdown-cache.js';
+import { RenderPacer } from './render-pacer.js';
+import { ScrollFollow } from './scroll-follow.js';
+import type { ChatMessage, ChatStatus, ModelRecord } from '../../protocol/types.js';
+import { modelsAttribute, optionalNumber } from './attribute-converters.js';
+import { browserServices } from '../session/browser-services.js';
+import { ConsentLookup } from '../models/model-offers.js';
+import { storedCheck } from './storage-actions.js';
+import type { PageTool } from '../session/page-tools.js';
+import { toolView } from './tool-view.js';
+
+/**
+ * A private chat with a language model that runs in the visitor's browser.
+ *
+ * @tag llama-chat
+ *
+ * @fires llama-chat-progress - `{ phase, loaded, total, text }` while the model downloads and loads
+ * @fires llama-chat-ready - `{ model }` once the model can answer
+ * @fires llama-chat-token - `{ delta }` for each piece of an answer as it streams
+ * @fires llama-chat-message - `{ message, usage? }` when an answer is complete
+ * @fires llama-chat-error - `{ code, message }` for every failure a person sees
+ * @fires llama-chat-tool-call - `{ name, arguments }` when the model calls one of `tools`
+ * @fires llama-chat-tool-result - `{ name, result?, error? }` when a tool call has its outcome
+ *
+ * @csspart container - the frame around everything
+ * @csspart header - the top bar with the model name and status
+ * @csspart status - the status text in the header
+ * @csspart messages - the scrolling conversation
+ * @csspart message - every message (also `user-message` or `assistant-message`)
+ * @csspart user-message - a message the person wrote
+ * @csspart assistant-message - an answer
+ * @csspart tool-call - a call of a page tool in the conversation
+ * @csspart tool-allow - the button that lets a tool with `confirm` run
+ * @csspart tool-deny - the button that refuses it
+ * @csspart notice - a quiet note, e.g. that early messages were left out of the context
+ * @csspart consent - the step before downloading: model, size and the load button
+ * @csspart load-button - the button that starts the download
+ * @csspart progress - the download / loading progress
+ * @csspart error - the error with its action
+ * @csspart error-action - the button that acts on an error (retry, another model, …)
+ * @csspart free-space - after quota-exceeded: the stored models to choose from for deleting
+ * @csspart free-space-delete - the button that deletes the chosen models and retries
+ * @csspart composer - the form at the bottom
+ * @csspart input - the message text area
+ * @csspart send-button - the send button
+ * @csspart stop-button - the stop button, shown while answering
+ *
+ * @cssprop --llama-chat-background - background of the chat
+ * @cssprop --llama-chat-color - text colour
+ * @cssprop --llama-chat-muted-color - secondary text (status, notes)
+ * @cssprop --llama-chat-accent - buttons, the person's messages, focus rings
+ * @cssprop --llama-chat-on-accent - text on the accent colour
+ * @cssprop --llama-chat-surface - answers' background, code blocks
+ * @cssprop --llama-chat-border-color - borders and dividers
+ * @cssprop --llama-chat-danger - errors
+ * @cssprop --llama-chat-radius - corner radius
+ * @cssprop --llama-chat-spacing - the base gap between pieces
+ * @cssprop --llama-chat-font - the font shorthand
+ * @cssprop --llama-chat-code-font - font family of code
+ * @cssprop --llama-chat-height - the element's height (default 480px)
+ */
+export class LlamaChat extends LitElement {
+  static override styles = unsafeCSS(stylesheet);
+  static override properties = {
+    model: { type: String },
+    models: { converter: modelsAttribute },
+    systemPrompt: { type: String, attribute: 'system-prompt' },
+    temperature: { converter: optionalNumber },
+    maxTokens: { converter: optionalNumber, attribute: 'max-tokens' },
+    autoload: { type: Boolean },
+    placeholder: { type: String },
+    historyKey: { type: String, attribute: 'history-key' },
+    theme: { type: String, reflect: true },
+    links: { type: String },
+    tools: { attribute: false },
+    toolChoice: { type: String, attribute: 'tool-choice' },
+  };
+
+  /** Model id: from the built-in catalog or from `models`. */
+  declare model: string;
+  /** Extra model records the `model` attribute may name; as an attribute (or text), a JSON list of them. */
+  declare models: ModelRecord[];
+  /** System message for every conversation. */
+  declare systemPrompt: string;
+  /** Sampling temperature; engine default when absent. */
+  declare temperature: number | undefined;
+  /** Longest answer in tokens; engine default when absent. */
+  declare maxTokens: number | undefined;
+  /** Start downloading and loading at once, without the consent step. */
+  declare autoload: boolean;
+  /** Placeholder of the message input. */
+  declare placeholder: string;
+  /** Keep the conversation in IndexedDB under this key; absent: nothing is stored. */
+  declare historyKey: string | undefined;
+  /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
+  declare theme: 'light' | 'dark' | undefined;
+  /** Links in answers: absent (all, each showing its host), `off`, or the allowed host names. */
+  declare links: string | undefined;
+  /** Functions on the page the model may call: `{ name, description, parameters, run(args), confirm?, timeoutMs? }`. */
+  declare tools: PageTool[];
+  /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
+  declare toolChoice: 'auto' | 'required';
+  private readonly announcer = new Announcer(this);
+
+  private readonly markdown = new MarkdownCache(() => this.requestUpdate());
+  /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
+  private readonly consentFacts = new ConsentLookup(
+    storedCheck(() => this.session.models()),
+    () => this.requestUpdate(),
+  );
+  private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
+  private readonly pacer = new RenderPacer(this);
+  /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
+  private freeSpace: FreeSpaceStep | undefined;
+
+  private readonly session: ChatSession = new ChatSession(
+    sessionHost(this, {
+      onChange: (streamed) => this.pacer.queue(!!streamed),
+      announce: (text) => this.announcer.say(text),
+    }),
+    browserServices,
+  );
+
+  constructor() {
+    super();
+    this.model = ''; // the best built-in model for this device
+    this.models = [];
+    this.tools = [];
+    this.toolChoice = 'auto';
+    this.systemPrompt = '';
+    this.autoload = false;
+    this.placeholder = 'Type a message…';
+  }
+
+  /** `idle` · `downloading` · `loading` · `ready` · `generating` · `error` */
+  get status(): ChatStatus {
+    return this.session.status;
+  }
+
+  /** The conversation so far (read-only copies). */
+  get messages(): ChatMessage[] {
+    return this.session.chatMessages.map(({ role, content }) => ({ role, content }));
+  }
+
+  /** Downloads (if needed) and loads the model. */
+  async load(): Promise<void> {
+    await this.updateComplete; // a model set just before load() is the one loaded
+    return this.session.load();
+  }
+
+  /** Sends a message; resolves with the full answer, which also streams into the view. */
+  send(text: string): Promise<string> {
+    this.follower.follow();
+    return this.session.send(text);
+  }
+
+  /** Stops the answer under way; what was written so far stays. */
+  stop(): Promise<void> {
+    return this.session.stop();
+  }
+
+  /** Empties the conversation and the kept history; resolves once storage has forgotten it. */
+  clear(): Promise<void> {
+    return this.session.clear();
+  }
+
+  /** Deletes every byte the library stored on this origin: all models, engine caches and kept conversations. */
+  forgetEverything(): Promise<void> {
+    this.autoload = false; // what was just forgotten is not downloaded again by itself
+    return this.session.forgetEverything();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.requestUpdate(); // back on the page: willUpdate starts what autoload asks
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.pacer.cancel();
+    // Moving the element (removed and added back in one task) is not leaving: decide after it.
+    setTimeout(() => {
+      if (!this.isConnected) this.session.unload();
+    });
+  }
+
+  // Before rendering, so the state these set shows in this update rather than a second one.
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const modelChanged = changed.has('model') && changed.get('model') !== undefined;
+    // A new model or list makes earlier failures moot (an unknown id may be known now).
+    if (modelChanged || changed.has('models')) this.session.unload({ forgetError: true });
+    if (changed.has('historyKey')) void this.session.restore();
+    if (changed.has('links')) this.markdown.setLinkPolicy(linkPolicy(this.links));
+    // Off the page nothing starts: a removed element frees its worker and stays idle.
+    if (this.session.status !== 'idle' || !this.isConnected) return;
+    // Failures are shown in the view and reported through events.
+    if (this.autoload) this.session.load().catch(() => {});
+    else this.session.prepare().then(() => this.consentFacts.describe(this.session.record()), () => {}); // prettier-ignore
+  }
+
+  protected override render() {
+    const { status, messages } = this.session;
+    const record = this.session.record();
+    const busy = status === 'downloading' || status === 'loading';
+    if (status !== 'idle') void preloadMarkdown(); // ready before the first answer
+    const generating = status === 'generating';
+    const consent = () => consentView(record, this.consentFacts.shown, () => this.onConsent());
+    return html`
+      <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
+        <header part="header">
+          <span class="title">${record?.label ?? (this.model || 'Choosing a model…')}</span>
+          ${statusView(status)}
+        </header>
+        <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
+          ${messages.length > 0 ? nothing : this.waitingForConsent ? consent() : status === 'ready' ? emptyView : nothing}
+          ${repeat(
+            messages,
+            (_, i) => i,
+            (m) =>
+              m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+          )}
+          ${waitingView(this.session.waiting)}
+        </div>
+        <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
+        ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
+        ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
+        ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
+        ${busy ? progressView(this.session.progress) : nothing}
+        ${errorSection(this.session, this.freeSpace, { useModel: (id) => this.useModel(id), chooseSpaceToFree: () => this.chooseSpaceToFree(), after: this.focusInput })}
+        <form part="composer" class="composer" @submit=${this.onSubmit}>
+          <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
+          ${composerButton(generating, !this.canSubmit, () => void this.stop())}
+        </form>
+      </section>
+    `;
+  }
+
+  /** Sending from the view never starts a download the person has not agreed to. */
+  private get waitingForConsent(): boolean {
+    return this.session.status === 'idle' && !this.autoload;
+  }
+
+  /** While the model loads, one message may wait for it; during an answer, none. */
+  private get canSubmit(): boolean {
+    return this.session.status !== 'generating' && !this.waitingForConsent && this.session.waiting === undefined;
+  }
+
+  private onConsent(): void {
+    // The user agreed to a large download: ask the browser not to evict it under pressure.
+    void navigator.storage?.persist?.().catch(() => false);
+    this.session.load().catch(() => {});
+    this.focusInput(); // the button goes away: the person can write while the model loads
+  }
+
+  /** After a button that goes away, focus goes to the input. */
+  private focusInput = () => void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
+
+  private async chooseSpaceToFree(): Promise<void> {
+    const { FreeSpaceStep } = await loadPart(() => import('./free-space-view.js'));
+    this.freeSpace ??= new FreeSpaceStep(this, {
+      record: () => this.session.record(),
+      models: () => this.session.models(),
+      createClient: () => browserServices.createClient(this.session.models()),
+      retry: () => this.session.load(),
+    });
+    await this.freeSpace.show();
+  }
+
+  private async useModel(id: string): Promise<void> {
+    this.model = id;
+    await this.updateComplete;
+    await this.session.load();
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    if (!this.canSubmit) return; // the text stays in the input
+    submitInput(
+      this.renderRoot.querySelector('textarea')!,
+      (text) => this.send(text),
+      (error) => this.session.isRefusal(error),
+    );
+    if (this.session.waiting !== undefined) this.announcer.say('Your message is sent once the model is ready.');
+  }
+}

@@ -1,0 +1,78 @@
+// What the view can offer about models: the download size before consent, and another model
+// after the configured one could not run here.
+import { engineTraits } from '../../protocol/engines.js';
+import type { ModelRecord } from '../../protocol/types.js';
+import { knownModels } from './catalog.js';
+
+/** The download size of `record`: from the record, else (one-file models) from a HEAD request. */
+export async function downloadSize(record: ModelRecord): Promise<number | undefined> {
+  if (record.sizeBytes !== undefined) return record.sizeBytes;
+  if (!engineTraits(record.engine).singleFile) return undefined;
+  try {
+    const response = await fetch(record.url, { method: 'HEAD', credentials: 'omit', referrerPolicy: 'no-referrer' });
+    const bytes = Number(response.headers.get('Content-Length'));
+    return response.ok && bytes > 0 ? bytes : undefined;
+  } catch {
+    return undefined; // the consent step then shows no size
+  }
+}
+
+/**
+ * A model the page could use instead after `current` failed for lack of a GPU or memory: one
+ * that needs no WebGPU, else one with a smaller known download.
+ */
+export function alternativeModel(current: ModelRecord | undefined, pageModels: readonly ModelRecord[]): ModelRecord | undefined {
+  const others = knownModels(pageModels).filter((m) => m.id !== current?.id);
+  if (current && engineTraits(current.engine).needsWebGPU) {
+    const cpu = others.find((m) => !engineTraits(m.engine).needsWebGPU);
+    if (cpu) return cpu;
+  }
+  const size = current?.sizeBytes;
+  if (size === undefined) return undefined;
+  return others
+    .filter((m): m is ModelRecord & { sizeBytes: number } => m.sizeBytes !== undefined && m.sizeBytes < size)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+}
+
+/** What the consent step says of the model shown: stored here already, or its download size. */
+export interface ConsentFacts {
+  model: string;
+  /** Stored complete on this device: "Start", no size, and no request to the model's host. */
+  stored: boolean;
+  bytes: number | undefined;
+}
+
+/** The consent step's facts about the model shown, found once per model. */
+export class ConsentLookup {
+  shown: ConsentFacts | undefined;
+
+  /** `isStored` asks the engine; `onChange` runs whenever more is known. */
+  constructor(
+    private readonly isStored: (record: ModelRecord) => Promise<boolean>,
+    private readonly onChange: () => void,
+  ) {}
+
+  /**
+   * Asks `isStored` first; only a model not stored here gets its size (from the record, else
+   * one HEAD request). Calls `onChange` whenever more is known.
+   */
+  describe(record: ModelRecord | undefined): void {
+    const { isStored, onChange } = this;
+    if (!record || this.shown?.model === record.id) return;
+    const facts: ConsentFacts = { model: record.id, stored: false, bytes: record.sizeBytes };
+    this.shown = facts;
+    onChange();
+    void (async () => {
+      const stored = await isStored(record).catch(() => false);
+      if (this.shown !== facts) return;
+      if (stored) {
+        this.shown = { ...facts, stored: true };
+        return onChange();
+      }
+      const bytes = await downloadSize(record);
+      if (bytes === undefined || this.shown !== facts) return;
+      this.shown = { ...facts, bytes };
+      onChange();
+    })();
+  }
+}
