@@ -35,7 +35,7 @@ export default defineConfig({
     {
       // WebGPU on SwiftShader: real WebGPU, no shader-f16.
       name: 'webgpu',
-      testIgnore: '*.no-webgpu.spec.ts',
+      testIgnore: ['*.no-webgpu.spec.ts', '*.webkit.spec.ts'],
       use: { launchOptions: webgpuLaunchOptions },
     },
     {
@@ -44,6 +44,11 @@ export default defineConfig({
       testMatch: '*.no-webgpu.spec.ts',
       use: { launchOptions: { executablePath, args: CHROMIUM_ARGS } },
     },
+    // The other engines visitors use, on the core set (*.engines.spec.ts, which Chromium runs too):
+    // Debian's Firefox ESR through WebDriver BiDi, WebKitGTK (Safari's engine) through WebDriver.
+    { name: 'gecko', testMatch: '*.engines.spec.ts', metadata: { engine: 'gecko' }, timeout: 180_000 },
+    // and WebKit in a normal profile, which no WebDriver session has (*.webkit.spec.ts).
+    { name: 'webkit', testMatch: ['*.engines.spec.ts', '*.webkit.spec.ts'], metadata: { engine: 'webkit' }, timeout: 360_000 },
   ],
   webServer: [
     {

@@ -68,7 +68,7 @@ function relativeAssetUrls(): Plugin {
   return {
     name: 'llama-chat:relative-asset-urls',
     renderChunk(code) {
-      const fixed = code.replace(/new URL\(([`"'])([\w.-]+\.wasm)\1,\s*import\.meta\.url\)/g, 'new URL("./$2",import.meta.url)');
+      const fixed = code.replace(/new URL\(([`"'])([\w.-]+\.(?:wasm|js))\1,\s*import\.meta\.url\)/g, 'new URL("./$2",import.meta.url)');
       return fixed === code ? null : { code: fixed, map: null };
     },
   };
@@ -102,7 +102,11 @@ export default defineConfig({
       output: {
         entryFileNames: WORKER_FILE,
         chunkFileNames: workerChunkName,
-        assetFileNames: '[name]-[hash][extname]',
+        // wllama's compat build is named for what it is (its files are called wllama.* too).
+        assetFileNames: (asset) =>
+          asset.originalFileNames.some((name) => name.includes('wllama-compat'))
+            ? 'wllama-compat-[hash][extname]'
+            : '[name]-[hash][extname]',
         // What the engines share goes in a chunk of its own: an engine chunk that imported the
         // entry could run it a second time under another URL (Vite's dev server adds ?v=…).
         codeSplitting: {

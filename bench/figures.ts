@@ -3,6 +3,7 @@
 import type { EntryWeight } from './entry-weight.js';
 import type { ModelLoadRuns, LoadMeasurement } from './model-load.js';
 import { pairedDifferences, pairedRatios, percentile, summarize, type Summary } from './stats.js';
+import type { CompatBuildRuns } from './compat-build.js';
 import type { ThreadsRuns } from './threads.js';
 import type { TimeToReadyRuns } from './time-to-ready.js';
 import { roundSpeed, VARIANTS, type TokenPathRuns } from './token-path.js';
@@ -41,6 +42,13 @@ export interface Figures {
   };
   /** The large model through createEngine(): every core (cross-origin isolated) ÷ one thread. */
   threads: { cores: number; multiOverSingle: Summary; singleTokensPerS: Summary; multiTokensPerS: Summary };
+  /** The large model on wllama's compat build (what Safari runs) ÷ on its default build, round by round. */
+  compatBuild: {
+    tokensPerSOverDefault: Summary;
+    readyMsOverDefault: Summary;
+    tokensPerS: Record<'default' | 'compat', Summary>;
+    readyMs: Record<'default' | 'compat', Summary>;
+  };
   timeToFirstToken: { ms: PerVariant<Summary>; addedMs: Record<Ours, Summary> };
   mainThread: { longestTaskMs: PerVariant<Summary>; busyMsPerToken: PerVariant<Summary>; method: string };
   modelLoad: {
@@ -111,10 +119,13 @@ export function computeFigures(input: {
   tokenPath: TokenPathRuns;
   modelLoad: ModelLoadRuns;
   threads: ThreadsRuns;
+  compatBuild: CompatBuildRuns;
   modelBytes: number;
   tinyModelBytes: number;
 }): Figures {
-  const { timeToReady, tokenPath, modelLoad, threads, modelBytes } = input;
+  const { timeToReady, tokenPath, modelLoad, threads, compatBuild, modelBytes } = input;
+  const compatSpeed = (build: 'default' | 'compat') => compatBuild.rounds.map((r) => r[build].run.decodeTokensPerS);
+  const compatReady = (build: 'default' | 'compat') => compatBuild.rounds.map((r) => r[build].readyMs);
   const singleSpeeds = threads.rounds.map((r) => r.single.decodeTokensPerS);
   const multiSpeeds = threads.rounds.map((r) => r.multi.decodeTokensPerS);
   const speeds = perVariant((v) => tokenPath.rounds.map((r) => roundSpeed(r[v])));
@@ -174,6 +185,12 @@ export function computeFigures(input: {
         ),
       ),
       constrainedTokensPerS: summarize(tokenPath.constrained.map((p) => p.constrained.decodeTokensPerS)),
+    },
+    compatBuild: {
+      tokensPerSOverDefault: summarize(pairedRatios(compatSpeed('compat'), compatSpeed('default'))),
+      readyMsOverDefault: summarize(pairedRatios(compatReady('compat'), compatReady('default'))),
+      tokensPerS: { default: summarize(compatSpeed('default')), compat: summarize(compatSpeed('compat')) },
+      readyMs: { default: summarize(compatReady('default')), compat: summarize(compatReady('compat')) },
     },
     threads: {
       cores: threads.cores,

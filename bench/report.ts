@@ -110,6 +110,17 @@ export function renderMarkdown(report: BenchReport): string {
   );
   add('3', 'large model tok/s on one thread', f.threads.singleTokensPerS, fixed(1));
   add('3', 'large model tok/s on every core', f.threads.multiTokensPerS, fixed(1));
+  add(
+    '3',
+    "Large model tok/s on wllama's compat build (Safari's) ÷ its default build, one thread",
+    f.compatBuild.tokensPerSOverDefault,
+    ratio,
+  );
+  add('3', 'large model tok/s, default build', f.compatBuild.tokensPerS.default, fixed(1));
+  add('3', 'large model tok/s, compat build', f.compatBuild.tokensPerS.compat, fixed(1));
+  add('3', 'time to ready (stored) on the compat build ÷ the default build', f.compatBuild.readyMsOverDefault, ratio);
+  add('3', 'time to ready (stored), default build', f.compatBuild.readyMs.default, ms);
+  add('3', 'time to ready (stored), compat build', f.compatBuild.readyMs.compat, ms);
   add('4', 'Time to first token added by `<llama-chat>` (element − direct)', f.timeToFirstToken.addedMs.element, ms);
   add('4', 'Time to first token added by `createEngine()` (engine − direct)', f.timeToFirstToken.addedMs.engine, ms);
   add('4', 'time to first token, direct wllama', f.timeToFirstToken.ms.direct, ms);

@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.js';
+import { measureCompatBuild } from './compat-build.js';
 import { measureEntryWeight } from './entry-weight.js';
 import { computeFigures } from './figures.js';
 import { measureModelLoad } from './model-load.js';
@@ -96,6 +97,15 @@ try {
     maxTokens: 48,
   });
 
+  log(
+    `3 Safari's build: wllama's compat build beside its default one, the ${(largeModelBytes / 1e6).toFixed(0)} MB model, ${settings.loadRounds} rounds`,
+  );
+  const compatBuild = await measureCompatBuild(browser.context, modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes), {
+    rounds: settings.loadRounds,
+    prompt: settings.prompt,
+    maxTokens: 48,
+  });
+
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: describeCommit(),
@@ -109,12 +119,21 @@ try {
       chromium: browser.version,
     },
     settings: { ...settings, tinyModelBytes, largeModelBytes },
-    figures: computeFigures({ entryWeight, timeToReady, tokenPath, modelLoad, threads, modelBytes: largeModelBytes, tinyModelBytes }),
+    figures: computeFigures({
+      entryWeight,
+      timeToReady,
+      tokenPath,
+      modelLoad,
+      threads,
+      compatBuild,
+      modelBytes: largeModelBytes,
+      tinyModelBytes,
+    }),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(
     `${RESULTS}latest.json`,
-    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads } }, null, 2) + '\n',
+    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild } }, null, 2) + '\n',
   );
   const markdown = renderMarkdown(report);
   writeFileSync(`${RESULTS}latest.md`, markdown);

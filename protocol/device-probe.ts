@@ -8,8 +8,10 @@ export interface DeviceProfile {
   shaderF16: boolean;
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
-  /** `navigator.deviceMemory` in GB (coarse, capped by the browser); undefined where unsupported. */
+  /** `navigator.deviceMemory` in GB (coarse, capped by the browser); undefined where unsupported (Firefox, Safari). */
   deviceMemoryGB: number | undefined;
+  /** A phone or tablet, by what the browser says of itself (iPadOS says it is a Mac, with touch). */
+  handheld: boolean;
 }
 
 interface GpuAdapterLike {
@@ -23,6 +25,16 @@ interface GpuAdapterLike {
 interface NavigatorLike {
   gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null> };
   deviceMemory?: number;
+  userAgent: string;
+  userAgentData?: { mobile?: boolean };
+  maxTouchPoints?: number;
+}
+
+/** Phones and tablets by the browser's own word: its client hint, else its user agent. */
+export function isHandheld(nav: Pick<NavigatorLike, 'userAgent' | 'userAgentData' | 'maxTouchPoints'>): boolean {
+  if (nav.userAgentData?.mobile) return true;
+  if (/Android|iPhone|iPad|iPod|Mobile/i.test(nav.userAgent)) return true;
+  return /Macintosh/.test(nav.userAgent) && (nav.maxTouchPoints ?? 0) > 1; // iPadOS asks for desktop pages
 }
 
 /** Asks the browser; works on the main thread and in workers. Never throws. */
@@ -36,5 +48,6 @@ export async function probeDevice(): Promise<DeviceProfile> {
     maxBufferSize: adapter?.limits.maxBufferSize ?? 0,
     maxStorageBufferBindingSize: adapter?.limits.maxStorageBufferBindingSize ?? 0,
     deviceMemoryGB: nav.deviceMemory,
+    handheld: isHandheld(nav),
   };
 }

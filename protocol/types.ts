@@ -160,6 +160,8 @@ export interface LoadProgress {
   total: number;
   /** One line for people. */
   text: string;
+  /** Something about this load that lasts beyond it, e.g. that the browser keeps nothing, so the model downloads again next visit. */
+  notice?: string;
 }
 
 export type ChatStatus = 'idle' | 'downloading' | 'loading' | 'ready' | 'generating' | 'error';

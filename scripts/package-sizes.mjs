@@ -1,8 +1,9 @@
 // The sizes the README quotes, measured from dist/ and `npm pack`: `node scripts/package-sizes.mjs`
 // rewrites the README's sizes block; `--check` fails when the README no longer says what is true.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { writeReadmeBlock } from './readme-block.mjs';
 
 const START = '<!-- sizes:start (scripts/package-sizes.mjs) -->';
 const END = '<!-- sizes:end -->';
@@ -16,7 +17,11 @@ const matching = (pattern) => files.filter((f) => pattern.test(f));
 const rows = [
   ['`llama-chat.js`: what a page loads before the element renders', matching(/^llama-chat\.js$/)],
   ['`llama-chat-worker.js` and its core chunk: the worker, started on load', matching(/^llama-chat-worker(-core-.*)?\.js$/)],
-  ['wllama (GGUF on the CPU): its chunks and wasm, fetched by the worker for a GGUF model', matching(/^wllama-.*\.(js|wasm)$/)],
+  ['wllama (GGUF on the CPU): its chunks and wasm, fetched by the worker for a GGUF model', matching(/^wllama-(?!compat-).*\.(js|wasm)$/)],
+  [
+    "wllama's compat build (no JSPI or Memory64 needed), fetched instead of its wasm only where those are missing (Safari)",
+    matching(/^wllama-compat-.*\.(js|wasm)$/),
+  ],
   ['web-llm (MLC on WebGPU): its chunks, fetched by the worker for an MLC model', matching(/^(web-llm-.*|lib-.*)\.js$/)],
   [
     'JSON Schema validator (@cfworker/json-schema), fetched by the worker when an answer has a schema',
@@ -30,18 +35,4 @@ const table = [
   ...rows.map(([what, names]) => `| ${what} | ${kB(sum(names))} | ${kB(gzip(names))} |`),
   `| the npm package (\`npm pack\`): tarball / installed | ${MB(pack.size)} | ${MB(pack.unpackedSize)} installed |`,
 ].join('\n');
-const block = `${START}\n${table}\n${END}`;
-
-const readme = readFileSync('README.md', 'utf8');
-const [before, rest] = readme.split(START);
-if (rest === undefined || !rest.includes(END)) throw new Error(`README.md has no ${START} … ${END} block`);
-const updated = `${before}${block}${rest.slice(rest.indexOf(END) + END.length)}`;
-if (process.argv.includes('--check')) {
-  if (updated !== readme) {
-    console.error('README.md quotes sizes that are no longer true: run `npm run sizes` (after `npm run build`).');
-    process.exit(1);
-  }
-} else {
-  writeFileSync('README.md', updated);
-  console.log(table);
-}
+writeReadmeBlock(START, END, table, 'README.md quotes sizes that are no longer true: run `npm run sizes` (after `npm run build`).');

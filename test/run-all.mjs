@@ -1,6 +1,7 @@
 // `npm test`: builds the library, checks the house rules (npm run lint: Prettier, ESLint,
 // types of the tests, lit-analyzer; one check), runs the unit tests (Node) and the end-to-end
-// tests (Playwright in Chromium), then prints one line with the totals of all of them.
+// tests (Playwright: everything in Chromium, the core set in Firefox ESR and WebKitGTK too),
+// then prints one line with the totals of all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
@@ -11,18 +12,32 @@ function run(command, args, env = {}) {
   return result.status ?? 1;
 }
 
-/** Debian's Chromium, CHROMIUM_PATH, or (on a root Debian machine without either) installed now. */
-function ensureChromium() {
-  if (process.env.CHROMIUM_PATH || existsSync('/usr/bin/chromium')) return true;
+/** The browsers the end-to-end tests drive, each with the Debian package that brings it. */
+const BROWSERS = [
+  { name: 'Chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', packages: ['chromium'] },
+  { name: 'Firefox ESR', path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', packages: ['firefox-esr'] },
+  { name: 'WebKitGTK', path: '/usr/bin/WebKitWebDriver', packages: ['webkit2gtk-driver', 'xvfb'] },
+];
+
+/** Installs the missing browsers from Debian where that is possible (root, apt-get); returns the ones still missing. */
+function ensureBrowsers() {
+  const missing = () => BROWSERS.filter((b) => !existsSync(b.path) || (b.name === 'WebKitGTK' && !existsSync('/usr/bin/xvfb-run')));
   const isRoot = process.getuid?.() === 0;
-  if (isRoot && existsSync('/usr/bin/apt-get')) {
-    console.log("Installing Debian's chromium for the end-to-end tests…");
+  if (missing().length > 0 && isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log(
+      `Installing Debian's ${missing()
+        .map((b) => b.name)
+        .join(', ')} for the end-to-end tests…`,
+    );
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
-    if (existsSync('/usr/bin/chromium')) return true;
+    run('apt-get', ['install', '-y', '-qq', ...missing().flatMap((b) => b.packages)], { DEBIAN_FRONTEND: 'noninteractive' });
   }
-  console.error('No Chromium found. Install it (Debian: `sudo apt-get install chromium`) or set CHROMIUM_PATH.');
-  return false;
+  for (const browser of missing()) {
+    console.error(
+      `${browser.name} not found: install it (Debian: \`sudo apt-get install ${browser.packages.join(' ')}\`) or set its path.`,
+    );
+  }
+  return missing();
 }
 
 let passed = 0;
@@ -58,11 +73,18 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
   passed += count('pass');
   failed += count('fail') + count('cancelled');
 
-  if (!ensureChromium()) {
-    failed += 1;
+  const missing = ensureBrowsers();
+  failed += missing.length; // an engine nobody tested is not a pass
+  if (missing.some((b) => b.name === 'Chromium')) {
+    // Chromium runs everything; without it there is nothing to run.
   } else {
-    run('npx', ['playwright', 'test']);
+    const skipped = missing.map((b) => ({ 'Firefox ESR': 'gecko', WebKitGTK: 'webkit' })[b.name]);
+    const projects = ['webgpu', 'no-webgpu', 'gecko', 'webkit'].filter((p) => !skipped.includes(p));
+    run('npx', ['playwright', 'test', ...(skipped.length > 0 ? projects.map((p) => `--project=${p}`) : [])]);
     run('node', ['test/figures.mjs']); // test-results/reliability.json, for the README's figures
+    // The README's browser table says what this run saw of each engine.
+    if (missing.length === 0 && run('node', ['scripts/browser-table.mjs', '--check']) === 0) passed += 1;
+    else failed += 1;
     const report = existsSync('test-results/e2e.json') ? JSON.parse(readFileSync('test-results/e2e.json', 'utf8')) : undefined;
     if (!report) failed += 1;
     else {

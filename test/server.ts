@@ -2,6 +2,9 @@
 //   /dist/…     the built library (CORS open, so pages on another origin can use it)
 //   /pages/…    test pages; "%DIST%" in HTML becomes the library's base URL: this origin's
 //               /dist/ or, with ?dist=cross, the same files on the other loopback host name
+//   /control/requests?url=/models/tiny.gguf?visit=1  how many requests (any method) came for that
+//               path and query; ?prefix=GET%20/dist/ each "METHOD path" that starts so, with its count, as JSON
+//   /control/report?id=ID  POST: what pages/visit.html saw of a visit; GET: that report (404 until then)
 //   /bench/…    the benchmark's pages and their compiled scripts (bench/pages, bench/.build)
 //   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
@@ -47,6 +50,10 @@ const MOUNTS: Record<string, string> = {
   '/vendor/web-llm/': join(ROOT, 'node_modules/@mlc-ai/web-llm/lib'),
 };
 let mlcFault: 'none' | '404' | 'drop' = 'none';
+/** Every request by path and query, for tests whose browser Playwright does not drive. */
+const requestCounts = new Map<string, number>();
+/** What pages/visit.html reported, by the id it was given. */
+const reports = new Map<string, string>();
 const mlcFileFaults = new Map<string, { options: URLSearchParams; times: number }>();
 const WEB_LLM_MODULE = join(ROOT, 'node_modules/@mlc-ai/web-llm/lib/index.js');
 const TYPES: Record<string, string> = {
@@ -103,6 +110,23 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
   }
 
+  if (url.pathname === '/control/report') {
+    const id = url.searchParams.get('id') ?? '';
+    if (req.method !== 'POST') return void (reports.has(id) ? res.writeHead(200).end(reports.get(id)) : res.writeHead(404).end());
+    let body = '';
+    for await (const part of req) body += String(part);
+    reports.set(id, body);
+    return void res.writeHead(204).end();
+  }
+  if (url.pathname === '/control/requests') {
+    const prefix = url.searchParams.get('prefix');
+    const asked = url.searchParams.get('url') ?? '';
+    const counted = [...requestCounts].filter(([key]) => (prefix === null ? key.endsWith(` ${asked}`) : key.startsWith(prefix)));
+    if (prefix === null) return void res.writeHead(200).end(String(counted.reduce((sum, [, count]) => sum + count, 0)));
+    return void res.writeHead(200).end(JSON.stringify(Object.fromEntries(counted)));
+  }
+  const key = `${req.method} ${url.pathname}${url.search}`;
+  requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   if (url.pathname === '/control/mlc') {
     const fault = url.searchParams.get('fault');
     if (fault === 'none' || fault === '404' || fault === 'drop') mlcFault = fault;

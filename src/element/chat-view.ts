@@ -10,7 +10,7 @@ import type { ProgressView } from '../session/progress-tracker.js';
 import type { ConsentFacts } from '../models/model-offers.js';
 import type { ViewMessage } from '../session/session-types.js';
 
-type View = TemplateResult | typeof nothing;
+export type View = TemplateResult | typeof nothing;
 
 const dots = html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>`;
 
@@ -59,7 +59,13 @@ export function waitingView(text: string | undefined): View {
 }
 
 /** The step before a download: the model, its size (or that it is stored), and the button that starts it. */
-export function consentView(record: ModelRecord | undefined, facts: ConsentFacts | undefined, onConsent: () => void): View {
+/** The consent step: the model, its size, a button; and `larger`, where the device's size was guessed, to choose instead. */
+export function consentView(
+  record: ModelRecord | undefined,
+  facts: ConsentFacts | undefined,
+  actions: { start(): void; use(id: string): void },
+  larger?: ModelRecord,
+): View {
   if (!record) return nothing; // still choosing the model for this device
   const stored = facts?.model === record.id && facts.stored;
   const bytes = facts?.model === record.id ? facts.bytes : undefined;
@@ -74,7 +80,14 @@ export function consentView(record: ModelRecord | undefined, facts: ConsentFacts
       <span class="size">${size}</span>
       <span>It runs in your browser: nothing you type leaves this device.</span>
     </div>
-    <button part="load-button" type="button" @click=${onConsent}>${stored ? 'Start' : 'Download and start'}</button>
+    <button part="load-button" type="button" @click=${actions.start}>${stored ? 'Start' : 'Download and start'}</button>
+    ${
+      larger
+        ? html`<button part="larger-model-button" class="secondary" type="button" @click=${() => actions.use(larger.id)}>
+          Use ${larger.label ?? larger.id} instead${larger.sizeBytes ? ` (${formatBytes(larger.sizeBytes)})` : ''}
+        </button>`
+        : nothing
+    }
   </div>`;
 }
 

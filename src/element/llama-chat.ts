@@ -4,7 +4,7 @@ import { html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession } from '../session/chat-session.js';
 import { sessionHost } from './element-settings.js';
-import { composerButton, consentView, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
+import { composerButton, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey, submitInput } from './composer.js';
 import { errorSection } from './error-actions.js';
 import type { FreeSpaceStep } from './free-space-view.js';
@@ -19,8 +19,7 @@ import { ScrollFollow } from './scroll-follow.js';
 import type { ChatMessage, ChatStatus, ModelRecord } from '../../protocol/types.js';
 import { modelsAttribute, optionalNumber } from './attribute-converters.js';
 import { browserServices } from '../session/browser-services.js';
-import { ConsentLookup } from '../models/model-offers.js';
-import { storedCheck } from './storage-actions.js';
+import { ConsentStep } from './consent-step.js';
 import type { PageTool } from '../session/page-tools.js';
 import { toolView } from './tool-view.js';
 
@@ -48,6 +47,7 @@ import { toolView } from './tool-view.js';
  * @csspart tool-allow - the button that lets a tool with `confirm` run
  * @csspart tool-deny - the button that refuses it
  * @csspart notice - a quiet note, e.g. that early messages were left out of the context
+ * @csspart larger-model-button - in the consent step, where the device's memory is not known: choose the larger model
  * @csspart consent - the step before downloading: model, size and the load button
  * @csspart load-button - the button that starts the download
  * @csspart progress - the download / loading progress
@@ -118,11 +118,15 @@ export class LlamaChat extends LitElement {
   private readonly announcer = new Announcer(this);
 
   private readonly markdown = new MarkdownCache(() => this.requestUpdate());
-  /** The consent step's facts: stored here already (asked of a short-lived worker), else the size. */
-  private readonly consentFacts = new ConsentLookup(
-    storedCheck(() => this.session.models()),
-    () => this.requestUpdate(),
-  );
+  private readonly consent = new ConsentStep({
+    record: () => this.session.record(),
+    choice: () => this.session.chosen,
+    models: () => this.session.models(),
+    load: () => this.session.load(),
+    useModel: (id) => void (this.model = id),
+    requestUpdate: () => this.requestUpdate(),
+    started: () => this.focusInput(), // the person can write while the model loads
+  });
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
   /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
@@ -210,7 +214,11 @@ export class LlamaChat extends LitElement {
     if (this.session.status !== 'idle' || !this.isConnected) return;
     // Failures are shown in the view and reported through events.
     if (this.autoload) this.session.load().catch(() => {});
-    else this.session.prepare().then(() => this.consentFacts.describe(this.session.record()), () => {}); // prettier-ignore
+    else
+      this.session.prepare().then(
+        () => this.consent.describe(),
+        () => {},
+      );
   }
 
   protected override render() {
@@ -219,7 +227,6 @@ export class LlamaChat extends LitElement {
     const busy = status === 'downloading' || status === 'loading';
     if (status !== 'idle') void preloadMarkdown(); // ready before the first answer
     const generating = status === 'generating';
-    const consent = () => consentView(record, this.consentFacts.shown, () => this.onConsent());
     return html`
       <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
@@ -227,7 +234,7 @@ export class LlamaChat extends LitElement {
           ${statusView(status)}
         </header>
         <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
-          ${messages.length > 0 ? nothing : this.waitingForConsent ? consent() : status === 'ready' ? emptyView : nothing}
+          ${messages.length > 0 ? nothing : this.waitingForConsent ? this.consent.view() : status === 'ready' ? emptyView : nothing}
           ${repeat(
             messages,
             (_, i) => i,
@@ -237,9 +244,9 @@ export class LlamaChat extends LitElement {
           ${waitingView(this.session.waiting)}
         </div>
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
-        ${this.session.chosen?.notice ? html`<p part="notice" class="notice" role="status">${this.session.chosen.notice}</p>` : nothing}
+        ${this.session.modelNotice ? html`<p part="notice" class="notice" role="status">${this.session.modelNotice}</p>` : nothing}
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
-        ${this.waitingForConsent && messages.length > 0 ? consent() : nothing}
+        ${this.waitingForConsent && messages.length > 0 ? this.consent.view() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
         ${errorSection(this.session, this.freeSpace, { useModel: (id) => this.useModel(id), chooseSpaceToFree: () => this.chooseSpaceToFree(), after: this.focusInput })}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
@@ -258,13 +265,6 @@ export class LlamaChat extends LitElement {
   /** While the model loads, one message may wait for it; during an answer, none. */
   private get canSubmit(): boolean {
     return this.session.status !== 'generating' && !this.waitingForConsent && this.session.waiting === undefined;
-  }
-
-  private onConsent(): void {
-    // The user agreed to a large download: ask the browser not to evict it under pressure.
-    void navigator.storage?.persist?.().catch(() => false);
-    this.session.load().catch(() => {});
-    this.focusInput(); // the button goes away: the person can write while the model loads
   }
 
   /** After a button that goes away, focus goes to the input. */

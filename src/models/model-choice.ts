@@ -10,10 +10,9 @@ export interface ModelChoice {
   record: ModelRecord;
   /** Said in the view when the device got something other than the default. */
   notice?: string;
+  /** A larger model the person may choose instead, where the device's size was guessed low. */
+  larger?: ModelRecord;
 }
-
-/** Assumed where the browser does not tell (`navigator.deviceMemory` is Chromium-only). */
-const UNKNOWN_MEMORY_GB = 8;
 /** web-llm cannot start below this buffer size. */
 const MIN_BUFFER_BYTES = 256 * 1024 * 1024;
 /** Below this storage-binding size web-llm runs only the 1k-context builds of the 8B model. */
@@ -42,11 +41,29 @@ export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelC
   if (device.maxBufferSize < MIN_BUFFER_BYTES)
     return cpu("This device's GPU is too small for Llama 3.1 8B; using a smaller model on the CPU.");
 
-  const memory = device.deviceMemoryGB ?? UNKNOWN_MEMORY_GB;
-  if (memory < 4) return cpu('This device has too little memory for Llama 3.1 8B; using a smaller model on the CPU.');
   const base = device.shaderF16 ? DEFAULT_MODEL_ID : DEFAULT_F32_MODEL_ID;
-  const fullContext = memory >= 8 && device.maxStorageBufferBindingSize >= FULL_CONTEXT_BINDING_BYTES;
-  return { record: builtIn(fullContext ? base : `${base}-1k`) };
+  const fitsFullContext = device.maxStorageBufferBindingSize >= FULL_CONTEXT_BINDING_BYTES;
+  const larger = builtIn(fitsFullContext ? base : `${base}-1k`);
+  // Phones and tablets end a tab long before a desktop would (iOS at far less than the 8B needs).
+  if (device.handheld) {
+    const choice = cpu(`On a phone or tablet a smaller model runs by default; ${larger.label} needs about ${gb(larger)} of memory.`);
+    return { ...choice, larger };
+  }
+  const memory = device.deviceMemoryGB;
+  if (memory === undefined) {
+    // Firefox and Safari do not say: the smaller-context build, and the person may choose more.
+    const small = builtIn(`${base}-1k`);
+    if (small === larger) return { record: small };
+    const notice = `This browser does not say how much memory this device has, so the build with a shorter memory of the conversation (about ${gb(small)}) was chosen.`;
+    return { record: small, notice, larger };
+  }
+  if (memory < 4) return cpu('This device has too little memory for Llama 3.1 8B; using a smaller model on the CPU.');
+  return { record: memory >= 8 ? larger : builtIn(`${base}-1k`) };
+}
+
+/** A model's GPU memory for people: "4.5 GB". */
+function gb(record: ModelRecord): string {
+  return `${((record.vramMB ?? 0) / 1024).toFixed(1)} GB`;
 }
 
 /** Throws `webgpu-unavailable` or `insufficient-memory` when `record` cannot run here. */

@@ -13,6 +13,8 @@ export class ModelSession {
   error: LlamaChatError | undefined;
   /** The model this session runs, with a notice when the device got a fallback. */
   chosen: ModelChoice | undefined;
+  /** What the load said that lasts (the browser keeps nothing: it downloads again next visit). */
+  loadNotice: string | undefined;
   protected client: SessionClient | undefined;
   private loading: Promise<void> | undefined;
   private loadedModel: string | undefined;
@@ -56,6 +58,11 @@ export class ModelSession {
     return model ? findModel(model, models) : undefined;
   }
 
+  /** The notes the view shows about the model: the device's fallback, and what its load said. */
+  get modelNotice(): string | undefined {
+    return [this.chosen?.notice, this.loadNotice].filter(Boolean).join(' ') || undefined;
+  }
+
   /** The page's own model records (empty when its `models` cannot be used). */
   models(): readonly ModelRecord[] {
     return this.host.settings().models;
@@ -76,6 +83,7 @@ export class ModelSession {
     if (this.choice !== choosing) throw new LlamaChatError('aborted', 'The model changed before it was loaded.');
     const tracker = new ProgressTracker();
     this.error = undefined;
+    this.loadNotice = undefined;
     this.setStatus('downloading');
     this.client?.terminate();
     const client = this.services.createClient(this.host.settings().models);
@@ -84,6 +92,7 @@ export class ModelSession {
       await client.load(record, (progress) => {
         if (this.client !== client) return; // a newer load replaced this one
         this.progress = tracker.update(progress);
+        if (progress.notice) this.loadNotice = progress.notice;
         this.status = progress.phase === 'download' ? 'downloading' : 'loading';
         this.host.emit('llama-chat-progress', progress);
         this.host.onChange();
@@ -92,7 +101,7 @@ export class ModelSession {
       this.loadedModel = record.id;
       this.progress = undefined;
       this.setStatus('ready');
-      this.host.emit('llama-chat-ready', { model: record.id });
+      this.host.emit('llama-chat-ready', this.loadNotice ? { model: record.id, notice: this.loadNotice } : { model: record.id });
     } catch (error) {
       if (this.client !== client) throw toLlamaChatError(error); // replaced or unloaded: not news
       client.terminate();

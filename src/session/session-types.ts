@@ -36,7 +36,7 @@ export interface SessionSettings {
 
 export interface SessionEvents {
   'llama-chat-progress': LoadProgress;
-  'llama-chat-ready': { model: string };
+  'llama-chat-ready': { model: string; notice?: string };
   'llama-chat-token': { delta: string };
   'llama-chat-message': { message: ChatMessage; usage?: CompletionUsage };
   'llama-chat-error': { code: ErrorCode; message: string };

@@ -2,6 +2,7 @@
 // trimming, safe Markdown and announcements, against the built bundle and the tiny model.
 import { expect, test, type Page } from '@playwright/test';
 import { addChat, events, modelRequestLog, openPage, waitReady } from './helpers.js';
+import { keepConversation } from './kept-conversation.js';
 
 /** Words in the tiny model's vocabulary: about 4 bytes per token, so the estimate is safe. */
 const PARAGRAPH = 'Hello, how are you today? Tell me about the water and the way you think. '.repeat(4);
@@ -245,22 +246,10 @@ test.describe('history', () => {
       await route.continue();
     });
     await openPage(page);
-    await page.evaluate(async () => {
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('llama-chat-history');
-        open.onupgradeneeded = () => open.result.createObjectStore('conversations');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('conversations', 'readwrite');
-          const messages = [
-            { role: 'user', content: 'hi' },
-            { role: 'assistant', content: 'Some **bold** words <b>and</b> more.' },
-          ];
-          tx.objectStore('conversations').put({ version: 1, messages }, 'plain');
-          tx.oncomplete = () => (open.result.close(), resolve());
-          tx.onerror = () => reject(tx.error);
-        };
-      });
-    });
+    await keepConversation(page, 'plain', [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Some **bold** words <b>and</b> more.' },
+    ]);
     await addChat(page, { 'history-key': 'plain' });
     const answer = shadow(page, '.message.assistant .markdown');
     await expect(answer).toHaveText('Some **bold** words <b>and</b> more.');

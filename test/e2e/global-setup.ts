@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { BROWSERS_DIR } from './browser-facts.js';
 import { FIGURES_DIR } from './figures.js';
 import { fileURLToPath } from 'node:url';
 import { fakeModelLibrary, writeMlcModel } from '../fixtures/mlc-model.js';
@@ -36,6 +37,7 @@ export default async function globalSetup(): Promise<void> {
   writeMlcFixtures();
   writeBrokenModels();
   rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only
+  rmSync(BROWSERS_DIR, { recursive: true, force: true }); // and so do the browser table's facts
 }
 
 /** Broken GGUF files for the bad-input tests, made from the tiny model. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILT_IN_MODELS } from '../../src/models/catalog.js';
-import type { DeviceProfile } from '../../protocol/device-probe.js';
+import { isHandheld, type DeviceProfile } from '../../protocol/device-probe.js';
 import { LlamaChatError } from '../../protocol/errors.js';
 import { chooseModel } from '../../src/models/model-choice.js';
 
@@ -14,6 +14,7 @@ const profiles: Record<string, DeviceProfile> = {
     maxBufferSize: 4 * GB,
     maxStorageBufferBindingSize: 2 * GB,
     deviceMemoryGB: 16,
+    handheld: false,
   },
   'desktop without f16': {
     webgpu: true,
@@ -22,22 +23,25 @@ const profiles: Record<string, DeviceProfile> = {
     maxBufferSize: GB,
     maxStorageBufferBindingSize: GB,
     deviceMemoryGB: 16,
+    handheld: false,
   },
-  'phone with 4 GB': {
+  'small laptop with 4 GB': {
     webgpu: true,
     fallbackAdapter: false,
     shaderF16: true,
     maxBufferSize: GB,
     maxStorageBufferBindingSize: 128 * 1024 ** 2,
     deviceMemoryGB: 4,
+    handheld: false,
   },
-  'phone with 2 GB': {
+  'old laptop with 2 GB': {
     webgpu: true,
     fallbackAdapter: false,
     shaderF16: true,
     maxBufferSize: GB,
     maxStorageBufferBindingSize: 128 * 1024 ** 2,
     deviceMemoryGB: 2,
+    handheld: false,
   },
   'laptop with small bindings': {
     webgpu: true,
@@ -46,6 +50,7 @@ const profiles: Record<string, DeviceProfile> = {
     maxBufferSize: 2 * GB,
     maxStorageBufferBindingSize: 512 * 1024 ** 2,
     deviceMemoryGB: 16,
+    handheld: false,
   },
   'no WebGPU': {
     webgpu: false,
@@ -54,6 +59,7 @@ const profiles: Record<string, DeviceProfile> = {
     maxBufferSize: 0,
     maxStorageBufferBindingSize: 0,
     deviceMemoryGB: 8,
+    handheld: false,
   },
   'software GPU (SwiftShader)': {
     webgpu: true,
@@ -62,14 +68,34 @@ const profiles: Record<string, DeviceProfile> = {
     maxBufferSize: GB,
     maxStorageBufferBindingSize: GB,
     deviceMemoryGB: 16,
+    handheld: false,
   },
-  'Safari (memory unknown)': {
+  'Safari on a Mac (memory unknown)': {
     webgpu: true,
     fallbackAdapter: false,
     shaderF16: true,
     maxBufferSize: GB,
     maxStorageBufferBindingSize: GB,
     deviceMemoryGB: undefined,
+    handheld: false,
+  },
+  'iPhone (memory unknown)': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: GB,
+    maxStorageBufferBindingSize: GB,
+    deviceMemoryGB: undefined,
+    handheld: true,
+  },
+  'Android tablet with 8 GB': {
+    webgpu: true,
+    fallbackAdapter: false,
+    shaderF16: true,
+    maxBufferSize: 2 * GB,
+    maxStorageBufferBindingSize: 2 * GB,
+    deviceMemoryGB: 8,
+    handheld: true,
   },
 };
 const record = (id: string) => BUILT_IN_MODELS.find((m) => m.id === id)!;
@@ -77,12 +103,14 @@ const record = (id: string) => BUILT_IN_MODELS.find((m) => m.id === id)!;
 const defaults: Array<[string, string, boolean]> = [
   ['desktop with f16', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', false],
   ['desktop without f16', 'Llama-3.1-8B-Instruct-q4f32_1-MLC', false],
-  ['phone with 4 GB', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
-  ['phone with 2 GB', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
+  ['small laptop with 4 GB', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
+  ['old laptop with 2 GB', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
   ['laptop with small bindings', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', false],
   ['no WebGPU', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
   ['software GPU (SwiftShader)', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
-  ['Safari (memory unknown)', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', false],
+  ['Safari on a Mac (memory unknown)', 'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k', true],
+  ['iPhone (memory unknown)', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
+  ['Android tablet with 8 GB', 'Llama-3.2-1B-Instruct-Q4_K_M-GGUF', true],
 ];
 for (const [profile, expected, announced] of defaults) {
   test(`default on ${profile}: ${expected}`, () => {
@@ -91,6 +119,42 @@ for (const [profile, expected, announced] of defaults) {
     assert.equal(choice.notice !== undefined, announced);
   });
 }
+
+test('where memory is not told, the choice says why and offers the larger model; a phone or tablet never gets the 8B by default', () => {
+  const mac = chooseModel(profiles['Safari on a Mac (memory unknown)']!);
+  assert.match(mac.notice ?? '', /does not say how much memory/);
+  assert.equal(mac.larger?.id, 'Llama-3.1-8B-Instruct-q4f16_1-MLC');
+  for (const handheld of ['iPhone (memory unknown)', 'Android tablet with 8 GB']) {
+    const choice = chooseModel(profiles[handheld]!);
+    assert.equal(choice.record.engine, 'wllama', handheld);
+    assert.match(choice.notice ?? '', /phone or tablet/);
+    assert.equal(choice.larger?.engine, 'web-llm', handheld);
+  }
+  assert.equal(chooseModel(profiles['desktop with f16']!).larger, undefined); // nothing was guessed
+});
+
+test('phones and tablets are told apart by what the browser says of itself', () => {
+  const is = (userAgent: string, more: { maxTouchPoints?: number; userAgentData?: { mobile: boolean } } = {}) =>
+    isHandheld({ userAgent, ...more });
+  assert.equal(
+    is('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1'),
+    true,
+  );
+  assert.equal(
+    is('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/18.0 Safari/605.1.15', { maxTouchPoints: 5 }),
+    true,
+  );
+  assert.equal(
+    is('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/18.0 Safari/605.1.15', { maxTouchPoints: 0 }),
+    false,
+  );
+  assert.equal(is('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/148.0 Mobile Safari/537.36'), true);
+  assert.equal(
+    is('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/148.0 Safari/537.36', { userAgentData: { mobile: true } }),
+    true,
+  );
+  assert.equal(is('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0'), false);
+});
 
 test('the CPU fallback says why in words a visitor understands', () => {
   assert.equal(chooseModel(profiles['no WebGPU']!).notice, 'This device has no WebGPU; using a smaller model on the CPU.');
@@ -110,8 +174,8 @@ test('a pinned q4f16 build on a GPU without shader-f16 names the f32 build to us
   rejects('desktop without f16', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', 'webgpu-unavailable', /Llama-3\.1-8B-Instruct-q4f32_1-MLC instead/);
 });
 
-test('a pinned 8B model on a 4 GB phone is insufficient-memory with the numbers', () => {
-  rejects('phone with 4 GB', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', 'insufficient-memory', /4\.9 GB .* reports 4 GB/);
+test('a pinned 8B model on a 4 GB laptop is insufficient-memory with the numbers', () => {
+  rejects('small laptop with 4 GB', 'Llama-3.1-8B-Instruct-q4f16_1-MLC', 'insufficient-memory', /4\.9 GB .* reports 4 GB/);
 });
 
 test('pinned models that fit are kept as they are', () => {

@@ -251,6 +251,13 @@ export async function storeOrFail(write: () => Promise<void>): Promise<void> {
         'The browser ran out of storage while saving the model. Free some space and try again; the download resumes where it stopped.',
       );
     }
+    if (error instanceof DOMException) {
+      // Never a bad input of the page's: what the browser refused, and the way on (its storage).
+      throw new LlamaChatError(
+        'quota-exceeded',
+        `The browser refused to save the model (${error.name}: ${error.message}). Free some space, or allow this site to store data, and try again; the download resumes where it stopped.`,
+      );
+    }
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import type { Sink } from '../../protocol/worker-api.js';
 import {
   deleteModel,
   getManifest,
+  keptInMemoryOnly,
   listManifests,
   putChunk,
   putManifest,
@@ -32,9 +33,17 @@ export async function openModelFile(record: ModelRecord, onProgress: ProgressSin
     await download(record, onProgress, options);
     const downloaded = await readComplete(record, onProgress);
     if (!downloaded) throw new LlamaChatError('integrity', `The stored copy of ${record.id} is incomplete. Try again.`);
+    if (await keptInMemoryOnly()) {
+      const text = `${record.label ?? record.id} is ready for this visit only`;
+      onProgress({ phase: 'load', loaded: 0, total: downloaded.size, text, notice: IN_MEMORY_NOTICE });
+    }
     return downloaded;
   });
 }
+
+/** What a person is told where the browser keeps nothing for the site (some private windows). */
+const IN_MEMORY_NOTICE =
+  'This browser keeps no files for this site (a private window, or storage switched off), so the model will download again on your next visit.';
 
 async function withModelLock<T>(id: string, task: () => Promise<T>): Promise<T> {
   // Web Locks are missing in some embedded browsers; the store stays correct without them.

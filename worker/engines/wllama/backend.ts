@@ -3,6 +3,10 @@
 import { LogLevel, Wllama, WllamaAbortError } from '@wllama/wllama/esm/index.js';
 import type { ChatCompletionChunk as WllamaChunk } from '@wllama/wllama/esm/index.js';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
+// The same llama.cpp built without JSPI and Memory64 (Asyncify, wasm32), for Safari: shipped in
+// dist/ and fetched from there only where the default build cannot run.
+import compatWasmUrl from '@wllama/wllama-compat/wasm/wllama.wasm?url';
+import compatWorkerUrl from '@wllama/wllama-compat/wasm/wllama.js?url';
 import { probeDevice } from '../../../protocol/device-probe.js';
 import { LlamaChatError } from '../../../protocol/errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
@@ -12,6 +16,7 @@ import { chunkBuilder } from '../chunks.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
+import { emptyWllamaCache } from './no-cache.js';
 import { threadCount } from './threads.js';
 import { checkGgufHeader } from './gguf-header.js';
 import { fileReadsSource } from './file-reads.js';
@@ -39,8 +44,10 @@ export class WllamaModel implements LoadedModel {
     const device = await probeDevice();
     // llama.cpp's warnings and errors are kept: a bare "(ABORT)" gets its reason from them.
     const log = new EngineLog();
-    const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false });
-    wllama.setCompat(null); // never fetch wllama's compat build from its CDN
+    const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false, cacheManager: emptyWllamaCache() });
+    // wllama picks the compat build where JSPI or Memory64 is missing (not on Firefox, whose
+    // default build runs without JSPI): from dist/, never from wllama's CDN.
+    wllama.setCompat({ wasm: compatWasmUrl, worker: compatWorkerUrl });
     const liveness = watchLlamaCpp(); // its worker may end silently: fail then, do not wait
     const location = modelFileLocation(file); // a file in OPFS: llama.cpp reads it itself
     startNextLlamaCppWith(location ? fileReadsSource(location) : '');

@@ -1,0 +1,48 @@
+// A page in a browser engine that Playwright cannot drive here (Debian's Firefox ESR and
+// WebKitGTK), driven through the engine's own standard protocol. One shape for every engine, so
+// the cross-engine tests (test/e2e/*.engines.spec.ts) are written once.
+
+export type EngineName = 'chromium' | 'gecko' | 'webkit';
+
+export interface RemotePage {
+  readonly engine: EngineName;
+  /** The browser's version, as its driver reports it. */
+  readonly version: string;
+  goto(url: string): Promise<void>;
+  /** Runs `fn(arg)` in the page and returns what it resolves to, as JSON. */
+  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  close(): Promise<void>;
+}
+
+/** The page-side source that runs `fn(arg)` and answers `{ ok: json }` or `{ error: text }`. */
+export function pageCall(fn: (arg: never) => unknown, arg: unknown): string {
+  // tsx (esbuild) names functions through a helper __name that the page does not have.
+  return `(async () => {
+    const __name = (target) => target;
+    try { return { ok: JSON.stringify((await (${fn.toString()})(${JSON.stringify(arg ?? null)})) ?? null) }; }
+    catch (error) { return { error: String(error && error.stack ? error.message + '\\n' + error.stack : error) }; }
+  })()`;
+}
+
+/** What pageCall's promise resolved to, as the value, or the page's error thrown here. */
+export function pageResult<R>(answer: unknown): R {
+  const { ok, error } = (answer ?? {}) as { ok?: string; error?: string };
+  if (error !== undefined) throw new Error(`In the page: ${error}`);
+  return JSON.parse(ok ?? 'null') as R;
+}
+
+/** Polls `fn(arg)` in the page until it returns something truthy, and returns that. */
+export async function waitForFunction<R, A = undefined>(
+  page: RemotePage,
+  fn: (arg: A) => R | Promise<R>,
+  arg?: A,
+  timeoutMs = 30_000,
+): Promise<NonNullable<R>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${fn.toString().slice(0, 200)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

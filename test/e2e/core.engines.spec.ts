@@ -1,0 +1,261 @@
+// The core of the library in every browser engine visitors use: Chromium (Playwright), Gecko
+// (Firefox ESR, WebDriver BiDi) and WebKit (WebKitGTK, the engine of Safari, WebDriver). The
+// built bundle is served from another origin (a CDN) and the model is named by a URL relative
+// to the page. One set of tests; the project picks the engine (playwright.config.ts).
+import { readFileSync } from 'node:fs';
+import { Validator } from '@cfworker/json-schema';
+import type { JsonSchema, ModelRecord } from '../../protocol/types.js';
+import { waitForFunction, type RemotePage } from '../browsers/remote-page.js';
+import { XSS_VECTORS } from '../fixtures/xss-vectors.js';
+import { PAGE_ORIGIN } from '../server.js';
+import { watchBrowser } from './browser-facts.js';
+import { expect, test } from './engines.js';
+import { keepConversation } from './kept-conversation.js';
+import { dangerousMarkup } from './xss-helpers.js';
+
+const ELEMENT_PAGE = `${PAGE_ORIGIN}/pages/element.html?dist=cross`;
+const EVENTS = ['llama-chat-progress', 'llama-chat-ready', 'llama-chat-token', 'llama-chat-message', 'llama-chat-error'];
+
+/** The tiny model by a URL relative to the page (/pages/…), with a query of its own so its requests can be counted. */
+function tinyModel(file = 'tiny.gguf', contextLength = 512): ModelRecord & { path: string } {
+  const query = `?visit=${crypto.randomUUID()}`;
+  return { id: 'tiny-test-model', engine: 'wllama', url: `../models/${file}${query}`, contextLength, path: `/models/${file}${query}` };
+}
+
+async function modelRequests(path: string): Promise<number> {
+  return Number(await (await fetch(`${PAGE_ORIGIN}/control/requests?url=${encodeURIComponent(path)}`)).text());
+}
+
+/** Opens the element page and adds <llama-chat> (as window.chat) for `record`; events are recorded. */
+async function openChat(remote: RemotePage, record: ModelRecord, attributes: Record<string, string> = {}): Promise<void> {
+  await remote.goto(ELEMENT_PAGE);
+  await waitForFunction(remote, () => customElements.get('llama-chat') !== undefined);
+  await remote.evaluate(
+    ({ record, attributes, events }) => {
+      const page = window as unknown as { recorded: { type: string; detail: unknown }[]; chat: HTMLElement & Record<string, unknown> };
+      page.recorded = [];
+      for (const type of events) document.addEventListener(type, (e) => page.recorded.push({ type, detail: (e as CustomEvent).detail }));
+      const chat = document.createElement('llama-chat') as unknown as HTMLElement & Record<string, unknown>;
+      chat.models = [record];
+      chat.setAttribute('model', record.id);
+      for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
+      document.body.append(chat);
+      page.chat = chat;
+    },
+    { record, attributes, events: EVENTS },
+  );
+}
+
+/** Waits until the element is ready; fails at once with its error if it reports one. */
+async function ready(remote: RemotePage): Promise<void> {
+  const outcome = await waitForFunction(
+    remote,
+    () => {
+      const page = window as unknown as { recorded: { type: string; detail: unknown }[]; chat: { status: string } };
+      const error = page.recorded.find((e) => e.type === 'llama-chat-error');
+      if (error) return { error: error.detail };
+      return page.chat.status === 'ready' ? { ok: true } : false;
+    },
+    undefined,
+    150_000,
+  );
+  if ((outcome as { error?: unknown }).error)
+    throw new Error(`<llama-chat> failed: ${JSON.stringify((outcome as { error?: unknown }).error)}`);
+}
+
+function send(remote: RemotePage, text: string): Promise<string> {
+  return remote.evaluate((text) => (window as unknown as { chat: { send(t: string): Promise<string> } }).chat.send(text), text);
+}
+
+test('the bundle from another origin loads a GGUF named by a relative URL and streams an answer', async ({ remote }) => {
+  const record = tinyModel();
+  await openChat(remote, record, { autoload: '', 'max-tokens': '24' });
+  await ready(remote);
+  const reply = await send(remote, 'Hello');
+  const tokens = await remote.evaluate(() =>
+    (window as unknown as { recorded: { type: string; detail: { delta: string } }[] }).recorded
+      .filter((e) => e.type === 'llama-chat-token')
+      .map((e) => e.detail.delta),
+  );
+  expect(tokens.length).toBeGreaterThan(1); // streamed, piece by piece
+  expect(tokens.join('')).toBe(reply);
+  expect(reply.length).toBeGreaterThan(0);
+  expect(await modelRequests(record.path)).toBeGreaterThan(0); // resolved against the page, fetched from its origin
+});
+
+test('stop() ends an answer, keeps what came, and the next send works', async ({ remote }) => {
+  await openChat(remote, tinyModel(), { autoload: '', 'max-tokens': '400' });
+  await ready(remote);
+  const result = await remote.evaluate(async () => {
+    const chat = (window as unknown as { chat: HTMLElement & { send(t: string): Promise<string>; stop(): Promise<void>; status: string } })
+      .chat;
+    let tokens = 0;
+    chat.addEventListener('llama-chat-token', () => {
+      tokens += 1;
+      if (tokens === 3) void chat.stop();
+    });
+    const reply = await chat.send('Tell me a long story');
+    return { reply, tokens, status: chat.status };
+  });
+  expect(result.tokens).toBeGreaterThanOrEqual(3);
+  expect(result.tokens).toBeLessThan(100); // not the 400 asked for
+  expect(result.reply.length).toBeGreaterThan(0);
+  expect(result.status).toBe('ready');
+  await remote.evaluate(() => (window as unknown as { chat: HTMLElement }).chat.setAttribute('max-tokens', '8'));
+  expect((await send(remote, 'And now a short one')).length).toBeGreaterThan(0);
+});
+
+test('a second visit answers with zero model requests', async ({ remote }, testInfo) => {
+  const recordBrowser = await watchBrowser(remote, testInfo);
+  const record = tinyModel();
+  await openChat(remote, record, { autoload: '', 'max-tokens': '8' });
+  await ready(remote);
+  expect((await send(remote, 'First visit')).length).toBeGreaterThan(0);
+  const first = await modelRequests(record.path);
+  expect(first).toBeGreaterThan(0);
+
+  await openChat(remote, record, { autoload: '', 'max-tokens': '8' });
+  await ready(remote);
+  expect((await send(remote, 'Second visit')).length).toBeGreaterThan(0);
+  expect(await modelRequests(record.path)).toBe(first);
+  await recordBrowser(); // after the assertions: only a passing run speaks for the README
+});
+
+test('kept messages with HTML and script payloads render inert', async ({ remote }) => {
+  await remote.goto(ELEMENT_PAGE);
+  await waitForFunction(remote, () => customElements.get('llama-chat') !== undefined);
+  const payloads = XSS_VECTORS.map((v) => v.payload);
+  await remote.evaluate(() => {
+    const page = window as unknown as { __xssHits: string[]; __xss(name: string): void };
+    page.__xssHits = [];
+    page.__xss = (name) => page.__xssHits.push(name);
+  });
+  const messages = payloads.flatMap((p) => [
+    { role: 'user' as const, content: p },
+    { role: 'assistant' as const, content: `Here: ${p}` },
+  ]);
+  await keepConversation(remote, 'evil', messages);
+  await openChatOnSamePage(remote, tinyModel(), { 'history-key': 'evil' });
+  await waitForFunction(
+    remote,
+    (count) => {
+      const root = document.querySelector('llama-chat')?.shadowRoot;
+      const answers = [...(root?.querySelectorAll('.message.assistant .markdown') ?? [])];
+      return answers.length === count && answers.every((answer) => answer.firstElementChild !== null); // rendered as Markdown
+    },
+    payloads.length,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500)); // a handler that would run has run
+  expect(await dangerousMarkup(remote)).toEqual([]);
+  expect(await remote.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits)).toEqual([]);
+});
+
+/** Adds <llama-chat> to the page already open (for tests that prepared storage first). */
+async function openChatOnSamePage(remote: RemotePage, record: ModelRecord, attributes: Record<string, string>): Promise<void> {
+  await remote.evaluate(
+    ({ record, attributes }) => {
+      const chat = document.createElement('llama-chat') as unknown as HTMLElement & Record<string, unknown>;
+      chat.models = [record];
+      chat.setAttribute('model', record.id);
+      for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
+      document.body.append(chat);
+    },
+    { record, attributes },
+  );
+}
+
+const PERSON: JsonSchema = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 2, maxLength: 8 }, age: { type: 'integer', minimum: 18, maximum: 99 } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
+
+test('a schema-constrained answer parses and matches the schema', async ({ remote }) => {
+  await remote.goto(`${PAGE_ORIGIN}/pages/headless.html?dist=cross`);
+  await waitForFunction(remote, () => 'llamaChat' in window);
+  const answers = await remote.evaluate(
+    async ({ record, schema }) => {
+      type Engine = { chat: { completions: { create(r: unknown): Promise<{ choices: { message: { content: string } }[] }> } } };
+      const lib = (window as unknown as { llamaChat: { createEngine(o: unknown): Promise<Engine & { unload(): Promise<void> }> } })
+        .llamaChat;
+      const engine = await lib.createEngine({ model: record.id, models: [record] });
+      const texts: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const answer = await engine.chat.completions.create({
+          messages: [{ role: 'user', content: `Describe person ${i}` }],
+          response_format: { type: 'json_schema', json_schema: { name: 'person', schema } },
+          max_tokens: 120,
+          temperature: 1,
+        });
+        texts.push(answer.choices[0]!.message.content);
+      }
+      await engine.unload();
+      return texts;
+    },
+    { record: tinyModel(), schema: PERSON },
+  );
+  const validator = new Validator(PERSON as never);
+  for (const text of answers) expect(validator.validate(JSON.parse(text)).valid, text).toBe(true);
+});
+
+test('the model calls a page tool with valid arguments', async ({ remote }) => {
+  await openChat(remote, tinyModel('tiny-alt.gguf', 4096), {
+    autoload: '',
+    'tool-choice': 'required',
+    'max-tokens': '200',
+    temperature: '1',
+  });
+  await remote.evaluate(() => {
+    const page = window as unknown as { calls: unknown[]; chat: Record<string, unknown> };
+    page.calls = [];
+    page.chat.tools = [
+      {
+        name: 'get_weather',
+        description: 'Weather in a city',
+        parameters: { type: 'object', properties: { city: { type: 'string', minLength: 1, maxLength: 10 } }, required: ['city'] },
+        run: (args: Record<string, unknown>) => (page.calls.push(args), { city: args.city, tempC: 21 }),
+      },
+    ];
+  });
+  await ready(remote);
+  expect(typeof (await send(remote, 'What is the weather?'))).toBe('string');
+  const calls = await remote.evaluate(() => (window as unknown as { calls: { city: string }[] }).calls);
+  expect(calls.length).toBeGreaterThanOrEqual(1);
+  for (const call of calls) expect(Object.keys(call)).toEqual(['city']);
+});
+
+test('a model that is not on the server gives a network error that says so, with a way forward', async ({ remote }) => {
+  await openChat(remote, { ...tinyModel('missing.gguf') }, { autoload: '' });
+  const error = await waitForFunction(remote, () =>
+    (window as unknown as { recorded: { type: string; detail: { code: string; message: string } }[] }).recorded.find(
+      (e) => e.type === 'llama-chat-error',
+    ),
+  );
+  expect(error.detail.code).toBe('network');
+  expect(error.detail.message).toContain('has no file at');
+  const shown = await waitForFunction(remote, () => {
+    const root = document.querySelector('llama-chat')!.shadowRoot!;
+    const text = root.querySelector('[role="alert"]')?.textContent ?? '';
+    return text.includes('has no file at') && root.querySelector('[part~="error"] button') ? text : '';
+  });
+  expect(shown).toContain('missing.gguf');
+});
+
+test('axe-core finds nothing in the element with an answer in it', async ({ remote }) => {
+  await openChat(remote, tinyModel(), { autoload: '', 'max-tokens': '24' });
+  await ready(remote);
+  await send(remote, 'Hello');
+  const axe = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  const violations = await remote.evaluate(async (source) => {
+    (0, eval)(source);
+    const run = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } })
+      .axe.run;
+    const result = await run(
+      { include: [['llama-chat']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
+    );
+    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  }, axe);
+  expect(violations).toEqual([]);
+});
