@@ -7,6 +7,7 @@ import { findModel, knownModels } from '../models/catalog.js';
 import { loadPart } from '../shared/code-part.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import { withAbsoluteUrls } from '../models/model-urls.js';
+import { openAiFetch, type FetchFunction } from './openai-http.js';
 import { WorkerConnection } from './worker-connection.js';
 import type {
   CachedModel,
@@ -45,6 +46,11 @@ export interface Engine {
   /** Deletes every byte the library stored on this origin (models, engine caches, conversations); ends the worker. */
   forgetEverything(): Promise<void>;
   readonly cache: ModelCache;
+  /**
+   * OpenAI's HTTP API answered on this device, with fetch's signature: `new OpenAI({ fetch: engine.fetch, … })`,
+   * `createOpenAICompatible({ fetch: engine.fetch, … })`. POST …/chat/completions (JSON or Server-Sent Events), GET …/models.
+   */
+  readonly fetch: FetchFunction;
 }
 
 export interface ModelCache {
@@ -188,6 +194,12 @@ export class EngineClient {
       forgetEverything: () => this.forgetEverything(),
       unload: () => this.unload(),
       cache: this.cache,
+      fetch: openAiFetch({
+        model: record,
+        stream: (r) => this.stream(r),
+        complete: (r) => this.complete(r),
+        interrupt: () => this.interrupt(),
+      }),
     };
   }
 

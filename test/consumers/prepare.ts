@@ -13,8 +13,9 @@ const APPS = join(ROOT, 'test/consumers/apps');
 export const CONSUMERS = join(ROOT, 'test/.generated/consumers');
 const TARBALL = join(CONSUMERS, 'llama-chat.tgz');
 const TINY_MODEL = join(ROOT, 'test/.generated/tiny.gguf');
+const TINY_ALT_MODEL = join(ROOT, 'test/.generated/tiny-alt.gguf'); // a 4096-token window: room for tool rounds
 
-export type AppName = 'vite' | 'webpack' | 'react' | 'esbuild';
+export type AppName = 'vite' | 'webpack' | 'react' | 'esbuild' | 'ai-clients';
 
 function run(command: string, args: string[], cwd: string): void {
   try {
@@ -52,6 +53,7 @@ export function prepareApp(name: AppName, { build = true } = {}): string {
   cpSync(join(APPS, name), dir, { recursive: true });
   mkdirSync(join(dir, 'public/models'), { recursive: true });
   cpSync(TINY_MODEL, join(dir, 'public/models/tiny.gguf'));
+  cpSync(TINY_ALT_MODEL, join(dir, 'public/models/tiny-alt.gguf'));
   rmSync(join(dir, 'node_modules/llama-chat'), { recursive: true, force: true });
   rmSync(join(dir, 'node_modules/.vite'), { recursive: true, force: true }); // Vite's pre-bundled copy of the old package
   run('npm', ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
