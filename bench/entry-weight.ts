@@ -17,6 +17,8 @@ export interface EntryWeight {
   lazyParts: Weight[];
   workerScript: Weight;
   wasm: Weight;
+  /** wllama's compat build (worker code and wasm), fetched instead of `wasm` only where JSPI or Memory64 is missing. */
+  compatBuild: Weight;
 }
 
 /** Static imports of an ES module built by Vite: `import"./x.js"` / `from"./x.js"`. */
@@ -77,7 +79,11 @@ export function measureEntryWeight(dist: string): EntryWeight {
     workerScript: weigh(dist, workers),
     wasm: weigh(
       dist,
-      all.filter((f) => f.endsWith('.wasm')),
+      all.filter((f) => f.endsWith('.wasm') && !f.startsWith('wllama-compat-')),
+    ),
+    compatBuild: weigh(
+      dist,
+      all.filter((f) => f.startsWith('wllama-compat-')),
     ),
   };
 }

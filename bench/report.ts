@@ -76,6 +76,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...w.lazyParts.map((part) => weight('loaded by the page when first needed', part)),
     weight('Worker script, loaded by the worker only', w.workerScript),
     weight("Worker's wasm (wllama), loaded by the worker only", w.wasm),
+    weight("wllama's compat build, loaded by the worker instead where JSPI or Memory64 is missing (Safari)", w.compatBuild),
   );
   add('2', 'Time to ready, connectedCallback → `llama-chat-ready`, tiny model stored', f.timeToReady.readyMs, ms);
   add('2', 'of which worker start-up (new Worker → first comlink answer)', f.timeToReady.workerStartupMs, ms);

@@ -55,7 +55,7 @@ const startedAt = Date.now();
 const tinyModelBytes = await ensureModel(TINY);
 const largeModelBytes = await ensureModel(LARGE);
 const workerFile = readdirSync(DIST).find((f) => f === 'llama-chat-worker.js');
-const wasmFile = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+const wasmFile = readdirSync(DIST).find((f) => f.endsWith('.wasm') && !f.startsWith('wllama-compat-')); // the default build
 if (!workerFile || !wasmFile) throw new Error('dist/ lacks the worker or the wasm: run `npm run build` first');
 
 log('1 entry weight');
