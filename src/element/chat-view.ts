@@ -58,7 +58,6 @@ export function waitingView(text: string | undefined): View {
       </div>`;
 }
 
-/** The step before a download: the model, its size (or that it is stored), and the button that starts it. */
 /** The consent step: the model, its size, a button; and `larger`, where the device's size was guessed, to choose instead. */
 export function consentView(
   record: ModelRecord | undefined,

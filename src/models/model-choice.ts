@@ -43,7 +43,8 @@ export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelC
 
   const base = device.shaderF16 ? DEFAULT_MODEL_ID : DEFAULT_F32_MODEL_ID;
   const fitsFullContext = device.maxStorageBufferBindingSize >= FULL_CONTEXT_BINDING_BYTES;
-  const larger = builtIn(fitsFullContext ? base : `${base}-1k`);
+  const small = builtIn(`${base}-1k`);
+  const larger = fitsFullContext ? builtIn(base) : small;
   // Phones and tablets end a tab long before a desktop would (iOS at far less than the 8B needs).
   if (device.handheld) {
     const choice = cpu(`On a phone or tablet a smaller model runs by default; ${larger.label} needs about ${gb(larger)} of memory.`);
@@ -52,13 +53,12 @@ export function chooseModel(device: DeviceProfile, pinned?: ModelRecord): ModelC
   const memory = device.deviceMemoryGB;
   if (memory === undefined) {
     // Firefox and Safari do not say: the smaller-context build, and the person may choose more.
-    const small = builtIn(`${base}-1k`);
     if (small === larger) return { record: small };
     const notice = `This browser does not say how much memory this device has, so the build with a shorter memory of the conversation (about ${gb(small)}) was chosen.`;
     return { record: small, notice, larger };
   }
   if (memory < 4) return cpu('This device has too little memory for Llama 3.1 8B; using a smaller model on the CPU.');
-  return { record: memory >= 8 ? larger : builtIn(`${base}-1k`) };
+  return { record: memory >= 8 ? larger : small };
 }
 
 /** A model's GPU memory for people: "4.5 GB". */

@@ -1,6 +1,7 @@
 // A page in a browser engine that Playwright cannot drive here (Debian's Firefox ESR and
 // WebKitGTK), driven through the engine's own standard protocol. One shape for every engine, so
 // the cross-engine tests (test/e2e/*.engines.spec.ts) are written once.
+import { createServer } from 'node:net';
 
 export type EngineName = 'chromium' | 'gecko' | 'webkit';
 
@@ -45,4 +46,16 @@ export async function waitForFunction<R, A = undefined>(
     if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${fn.toString().slice(0, 200)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A loopback port nobody listens on, for a driver or a browser to listen on. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

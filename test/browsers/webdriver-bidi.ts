@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { pageCall, pageResult, type RemotePage } from './remote-page.js';
-import { freePort } from './webdriver-classic.js';
+import { freePort, pageCall, pageResult, type RemotePage } from './remote-page.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 

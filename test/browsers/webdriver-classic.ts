@@ -1,22 +1,10 @@
 // WebKitGTK through W3C WebDriver (classic, over HTTP): WebKitWebDriver starts MiniBrowser in
 // automation mode (an ephemeral session, like Safari's Private Browsing) under a virtual display.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { pageCall, pageResult, type RemotePage } from './remote-page.js';
+import { freePort, pageCall, pageResult, type RemotePage } from './remote-page.js';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const SCRIPT_TIMEOUT_MS = 120_000;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitForHttp(url: string, process: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
 // (an MLC folder) also has a folder manifest: each file is downloaded as a model file of its own.
 // Chunks are Blobs, or ArrayBuffers where IndexedDB refuses Blobs (WebKit's private sessions);
 // where the browser keeps nothing at all, this visit's store is in memory (keepers.ts).
-import { indexedDbKeeper, memoryKeeper, type Keeper, type ChunkValue } from './keepers.js';
+import { indexedDbKeeper, memoryKeeper, type Keeper } from './keepers.js';
 import type { FolderManifest, ModelManifest } from './manifests.js';
 import { deleteModelBytes, openModelBytes, writeModelBytes } from './model-files.js';
 
@@ -85,8 +85,7 @@ function copyOf(bytes: Uint8Array): ArrayBuffer {
 export async function readStoredBytes(manifest: ModelManifest): Promise<Blob | undefined> {
   if (manifest.storedChunks === 0) return new Blob([]); // an empty file has no chunk, hence no file
   if (manifest.inFile) return openModelBytes(manifest.id);
-  const chunks: ChunkValue[] = await (await database()).chunks(manifest.id, 0, manifest.storedChunks - 1);
-  return new Blob(chunks);
+  return new Blob(await (await database()).chunks(manifest.id, 0, manifest.storedChunks - 1));
 }
 
 /** A model's manifest and all its chunks, in one transaction, then its file. */
