@@ -72,23 +72,27 @@ async function whole(engine: LocalCompletions, request: ChatCompletionRequest, s
 /** Server-Sent Events, as OpenAI streams: one `data:` line per chunk, usage in a chunk of its own, then `[DONE]`. */
 async function streamed(engine: LocalCompletions, request: ChatCompletionRequest, signal: AbortSignal): Promise<Response> {
   const chunks = engine.stream(request)[Symbol.asyncIterator]();
-  let first: IteratorResult<ChatCompletionChunk>;
-  try {
-    first = await chunks.next(); // a request the engine refuses is an error status, not a broken stream
-  } catch (error) {
-    return errorResponse(error);
-  }
-  const encoder = new TextEncoder();
-  const event = (data: unknown) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
   let ended = false;
   const end = () => {
     if (ended) return;
     ended = true;
     void chunks.return?.(); // interrupts the answer
   };
+  // From now on, even while the prompt is read before the first chunk.
+  signal.addEventListener('abort', end, { once: true });
+  let first: IteratorResult<ChatCompletionChunk>;
+  try {
+    first = await chunks.next(); // a request the engine refuses is an error status, not a broken stream
+  } catch (error) {
+    if (signal.aborted) throw abortError();
+    return errorResponse(error);
+  }
+  if (signal.aborted) throw abortError();
+  const encoder = new TextEncoder();
+  const event = (data: unknown) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      signal.addEventListener('abort', () => (end(), controller.error(abortError())), { once: true });
+      signal.addEventListener('abort', () => controller.error(abortError()), { once: true });
       try {
         for (let next = first; !next.done && !ended; next = await chunks.next()) {
           const { usage, ...chunk } = next.value;

@@ -24,7 +24,7 @@ const chunk = (
   choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
 });
 
-function fakeEngine(options: { refuse?: LlamaChatError; endless?: boolean } = {}) {
+function fakeEngine(options: { refuse?: LlamaChatError; endless?: boolean; prefillMs?: number } = {}) {
   const seen: ChatCompletionRequest[] = [];
   let interrupted = 0;
   let streamsLeft = 0;
@@ -33,6 +33,7 @@ function fakeEngine(options: { refuse?: LlamaChatError; endless?: boolean } = {}
     async *stream(request: ChatCompletionRequest) {
       seen.push(request);
       if (options.refuse) throw options.refuse;
+      if (options.prefillMs) await new Promise((resolve) => setTimeout(resolve, options.prefillMs)); // reading the prompt
       try {
         for (let i = 0; options.endless || i < 2; i++) {
           yield chunk(`w${i} `);
@@ -164,4 +165,18 @@ test('aborting a stream interrupts the answer and errors the body with AbortErro
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(streamsLeft(), 1); // the endless answer was left, so the engine stops it
   await assert.rejects(fetch('https://api.example/v1/models', { signal: AbortSignal.abort() }), { name: 'AbortError' });
+});
+
+test('a stream aborted while the prompt is still read rejects with AbortError and stops the answer', { timeout: 5000 }, async () => {
+  const { fetch, seen, streamsLeft } = fakeEngine({ endless: true, prefillMs: 30 });
+  const controller = new AbortController();
+  const asked = fetch(
+    'https://api.example/v1/chat/completions',
+    post({ model: 'tiny', stream: true, messages: [] }, { signal: controller.signal }),
+  );
+  while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  controller.abort();
+  await assert.rejects(asked, { name: 'AbortError' });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(streamsLeft(), 1); // the endless answer was left, not read on
 });
