@@ -82,6 +82,11 @@ function rssBytes(pid: number): number {
   }
 }
 
+/** Resident memory of every process of the browser launched with `userDataDir`, bytes; undefined off Linux. */
+export function browserRss(userDataDir: string): number | undefined {
+  return browserProcesses(userDataDir)?.reduce((sum, p) => sum + rssBytes(p.pid), 0);
+}
+
 async function jsHeapUsed(session: CDPSession): Promise<number> {
   const { metrics } = await session.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;

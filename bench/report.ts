@@ -19,6 +19,7 @@ export interface BenchSettings {
   tracedRounds: number;
   readyRounds: number;
   loadRounds: number;
+  sharingRounds: number;
   prompt: string;
   maxTokens: number;
   tinyModelBytes: number;

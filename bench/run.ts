@@ -15,6 +15,8 @@ import { renderMarkdown, type BenchReport, type BenchSettings } from './report.j
 import { measureTimeToReady } from './time-to-ready.js';
 import { measureThreads } from './threads.js';
 import { measureTokenPath } from './token-path.js';
+import { measureSharedEngine } from './shared-engine.js';
+import { renderSharedEngine } from './shared-engine-report.js';
 import { PAGE_ORIGIN, startServer } from '../test/server.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -36,6 +38,7 @@ const settings: Omit<BenchSettings, 'tinyModelBytes' | 'largeModelBytes'> = {
   tracedRounds: Math.min(rounds, 7),
   readyRounds: Math.min(rounds, 7),
   loadRounds: Math.min(rounds, 5),
+  sharingRounds: Math.min(rounds, 2),
   prompt: 'Tell me a long story about the world.',
   maxTokens: 384,
 };
@@ -106,6 +109,16 @@ try {
     maxTokens: 48,
   });
 
+  log(
+    `8 one engine for the site: 1, 2 and 3 tabs, two elements, two tabs taking turns; shared and per-tab, ${settings.sharingRounds} rounds`,
+  );
+  const sharedEngine = await measureSharedEngine(browser.context, {
+    userDataDir: browser.userDataDir,
+    record: { ...modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes), contextLength: 1024 },
+    rounds: settings.sharingRounds,
+    prompt: 'Tell me about the world.',
+  });
+
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: describeCommit(),
@@ -133,9 +146,9 @@ try {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(
     `${RESULTS}latest.json`,
-    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild } }, null, 2) + '\n',
+    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild, sharedEngine } }, null, 2) + '\n',
   );
-  const markdown = renderMarkdown(report);
+  const markdown = `${renderMarkdown(report)}\n${renderSharedEngine(sharedEngine)}`;
   writeFileSync(`${RESULTS}latest.md`, markdown);
   console.log('\n' + markdown);
   const readme = fileURLToPath(new URL('../README.md', import.meta.url));

@@ -172,6 +172,8 @@ export interface CachedModel {
   bytes: number;
   complete: boolean;
   lastUsed: number;
+  /** Loaded by the engine of another tab or element of this site right now. */
+  inUse?: boolean;
 }
 
 export interface StorageEstimate {

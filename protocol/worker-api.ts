@@ -4,11 +4,19 @@ import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgr
 
 export type Sink<T> = (value: T) => void;
 
+export interface LoadOptions {
+  /** false: this worker loads a model of its own, never shared with other tabs and elements (default true). */
+  shared?: boolean;
+}
+
 export interface WorkerApi {
   /** Takes the life lock `name` (protocol/life-lock.ts), so the page sees this worker end; resolves once held. */
   holdLifeLock(name: string): Promise<void>;
-  /** Downloads (when not stored) and loads `record`, replacing any model loaded before. */
-  load(record: ModelRecord, onProgress: Sink<LoadProgress>): Promise<void>;
+  /**
+   * Downloads (when not stored) and loads `record`, replacing any model loaded before; shared
+   * by default with every tab and element of the origin that loads the same record (worker/sharing/).
+   */
+  load(record: ModelRecord, onProgress: Sink<LoadProgress>, options?: LoadOptions): Promise<void>;
   /**
    * Streams one answer into `onChunks`, in order, several chunks to a call when they come
    * faster than a frame (worker/chunk-batcher.ts); resolves when it is complete or interrupted.
@@ -17,7 +25,7 @@ export interface WorkerApi {
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
   unload(): Promise<void>;
-  /** True when `record`'s model is stored complete on this device (an engine that cannot tell says false). */
+  /** True when `record`'s model is stored complete on this device, or another tab hosts it (an engine that cannot tell says false). */
   isStored(record: ModelRecord): Promise<boolean>;
   /** Stored models of every engine; `records` says which web-llm builds to look for. */
   listCache(records: ModelRecord[]): Promise<CachedModel[]>;

@@ -5,12 +5,13 @@ import { LlamaChatError } from '../protocol/errors.js';
 import { holdLifeLock } from '../protocol/life-lock.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
 import { DEFAULT_CONTEXT_LENGTH, type CachedModel, type ChatCompletionRequest, type ModelRecord } from '../protocol/types.js';
-import type { LoadedModel } from './engines/engine.js';
+import type { LoadedModel, ProgressSink } from './engines/engine.js';
 import { batchChunks } from './chunk-batcher.js';
 import { EngineRegistry } from './engines/registry.js';
 import { forgetStoredModels } from './forget.js';
 import { failOnPolicyRefusal } from './policy-refusals.js';
 import { structuredChat } from './structured/structured-chat.js';
+import { canShare, hostedModelIds, isHosted, loadShared } from './sharing/shared-engine.js';
 
 /**
  * Calls a main-thread callback without waiting per call, then waits once for the last one:
@@ -60,12 +61,13 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
   const host: WorkerApi = {
     holdLifeLock,
 
-    async load(record, onProgress) {
+    async load(record, onProgress, { shared = true } = {}) {
       await loaded?.unload();
       loaded = undefined;
       try {
         const adapter = await failOnPolicyRefusal(registry.adapter(record.engine));
-        const loading = withSink(onProgress, (sink) => adapter.load(record, sink));
+        const loadHere = (sink: ProgressSink) => adapter.load(record, sink);
+        const loading = withSink(onProgress, (sink) => (shared && canShare() ? loadShared(record, sink, loadHere) : loadHere(sink)));
         // A load failed by a policy refusal may still finish: unload what it leaves behind.
         loading.catch(() => {});
         loaded = await failOnPolicyRefusal(loading).catch((error: unknown) => {
@@ -108,13 +110,17 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
     },
 
     async isStored(record) {
+      if (await isHosted(record)) return true; // another tab has it (or is loading it): no second consent, no second download
       const adapter = await registry.adapter(record.engine);
       return (await adapter.isStored?.(record)) ?? false;
     },
 
     async listCache(records) {
       const lists = await Promise.all((await registry.all()).map((adapter) => adapter.listStored(records)));
-      return lists.flat() satisfies CachedModel[];
+      const hosted = await hostedModelIds();
+      return lists
+        .flat()
+        .map((m) => (hosted.has(`${m.engine}:${m.id}`) && m.id !== loaded?.record.id ? { ...m, inUse: true } : m)) satisfies CachedModel[];
     },
 
     async deleteFromCache(target) {

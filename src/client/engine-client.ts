@@ -1,7 +1,7 @@
 // The main thread's handle on the engine worker: an OpenAI-shaped API over comlink.
 import { proxy, type Remote } from 'comlink';
 import { installErrorTransfer } from '../../protocol/error-transfer.js';
-import type { WorkerApi } from '../../protocol/worker-api.js';
+import type { LoadOptions, WorkerApi } from '../../protocol/worker-api.js';
 import { AsyncQueue } from './async-queue.js';
 import { findModel, knownModels } from '../models/catalog.js';
 import { loadPart } from '../shared/code-part.js';
@@ -29,6 +29,11 @@ export interface EngineOptions {
   /** Extra model records the id may name. */
   models?: readonly ModelRecord[];
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * true: a model of this engine's own. By default every engine and `<llama-chat>` of the site
+   * (in every tab) that loads the same model shares one copy of it.
+   */
+  ownEngine?: boolean;
 }
 
 export interface Completions {
@@ -65,7 +70,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const { record } = await pickModel(options.model, options.models);
   const client = new EngineClient(options.models);
   try {
-    await client.load(record, options.onProgress);
+    await client.load(record, options.onProgress, { shared: !options.ownEngine });
   } catch (error) {
     client.terminate();
     throw error;
@@ -99,9 +104,9 @@ export class EngineClient {
     return this.call((api) => api.isStored(resolved));
   }
 
-  async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
+  async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}, options?: LoadOptions): Promise<void> {
     const resolved = withAbsoluteUrls(record);
-    return this.call((api) => api.load(resolved, proxy(onProgress)));
+    return this.call((api) => api.load(resolved, proxy(onProgress), options));
   }
 
   /** Streams the answer to `request`; leaving the loop early interrupts the answer. */

@@ -4,6 +4,7 @@
 import type { Engine, EngineClient as RealClient, EngineOptions, ModelCache } from './engine-client.js';
 import { loadPart } from '../shared/code-part.js';
 import { LlamaChatError } from '../../protocol/errors.js';
+import type { LoadOptions } from '../../protocol/worker-api.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, LoadProgress, ModelRecord } from '../../protocol/types.js';
 
 const clientModule = () => loadPart(() => import('./engine-client.js'));
@@ -37,8 +38,8 @@ export class LazyEngineClient {
     return this.use((c) => c.isStored(record));
   }
 
-  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}): Promise<void> {
-    return this.use((c) => c.load(record, onProgress));
+  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}, options?: LoadOptions): Promise<void> {
+    return this.use((c) => c.load(record, onProgress, options));
   }
 
   /** Streams the answer to `request`; leaving the loop early interrupts the answer. */

@@ -27,6 +27,7 @@ export function elementSettings(element: ChatElement): SessionSettings {
     historyKey: element.historyKey || undefined,
     tools: Array.isArray(element.tools) ? element.tools : [],
     toolChoice: element.toolChoice === 'required' ? 'required' : 'auto',
+    ownEngine: element.getAttribute('own-engine') !== null,
     attribute: (name) => element.getAttribute(name),
   };
 }

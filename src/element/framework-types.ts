@@ -15,6 +15,8 @@ export interface LlamaChatAttributes {
   theme?: 'light' | 'dark';
   links?: string;
   'tool-choice'?: 'auto' | 'required';
+  /** Load a model of this chat's own instead of sharing the site's one copy. */
+  'own-engine'?: boolean;
 }
 
 /** `on<event name>` listener props (React 19, Svelte 5). */

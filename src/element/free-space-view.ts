@@ -88,9 +88,9 @@ export class FreeSpaceStep implements ReactiveController {
       ${plan.choices.map(
         (c) =>
           html`<label
-            ><input type="checkbox" .checked=${c.chosen} @change=${() => this.toggle(c.id)} /> ${c.label} (${formatBytes(c.bytes)})${
-              c.ours ? '' : ' — stored by another chat on this site'
-            }</label
+            ><input type="checkbox" .checked=${c.chosen} ?disabled=${c.inUse} @change=${() => this.toggle(c.id)} /> ${c.label} (${formatBytes(
+              c.bytes,
+            )})${c.inUse ? ' — in use in another tab' : c.ours ? '' : ' — stored by another chat on this site'}</label
           >`,
       )}
       <div class="free-space-actions">

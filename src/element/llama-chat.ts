@@ -1,5 +1,4 @@
-// <llama-chat>: the public element. Attributes and rendering live here; the behaviour is in
-// ChatSession beside it.
+// <llama-chat>: the public element. Attributes and rendering live here; the behaviour is in ChatSession beside it.
 import { html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession } from '../session/chat-session.js';
@@ -27,6 +26,7 @@ import { toolView } from './tool-view.js';
  * A private chat with a language model that runs in the visitor's browser.
  *
  * @tag llama-chat
+ * @attr own-engine - load a model of this chat's own instead of sharing the site's one copy with its other tabs and chats
  *
  * @fires llama-chat-progress - `{ phase, loaded, total, text }` while the model downloads and loads
  * @fires llama-chat-ready - `{ model }` once the model can answer

@@ -9,6 +9,8 @@ export interface StoredChoice {
   bytes: number;
   /** A model of this chat's own list (not the one it is loading). */
   ours: boolean;
+  /** Loaded in another tab of the site right now: it cannot be deleted from here. */
+  inUse: boolean;
   chosen: boolean;
 }
 
@@ -35,7 +37,8 @@ export function planFreeSpace(
     .sort((a, b) => a.lastUsed - b.lastUsed)
     .map((m) => {
       const own = ownModels.find((r) => r.id === m.id);
-      return { id: m.id, label: own?.label ?? m.id, bytes: m.bytes, ours: own !== undefined, chosen: own !== undefined };
+      const inUse = m.inUse === true;
+      return { id: m.id, label: own?.label ?? m.id, bytes: m.bytes, ours: own !== undefined, inUse, chosen: own !== undefined && !inUse };
     })
     .sort((a, b) => Number(b.ours) - Number(a.ours)); // stable: least recently used first within each
   return { shortBy, choices };
@@ -47,7 +50,7 @@ export function chosenBytes(plan: FreeSpacePlan): number {
 
 /** Whether deleting every listed model could make enough room (true when the need is unknown). */
 export function canMakeRoom(plan: FreeSpacePlan): boolean {
-  return plan.shortBy === undefined || plan.choices.reduce((sum, c) => sum + c.bytes, 0) >= plan.shortBy;
+  return plan.shortBy === undefined || plan.choices.reduce((sum, c) => sum + (c.inUse ? 0 : c.bytes), 0) >= plan.shortBy;
 }
 
 /** Whether the chosen models free enough (true when the need is unknown and something is chosen). */

@@ -89,14 +89,19 @@ export class ModelSession {
     const client = this.services.createClient(this.host.settings().models);
     this.client = client;
     try {
-      await client.load(record, (progress) => {
-        if (this.client !== client) return; // a newer load replaced this one
-        this.progress = tracker.update(progress);
-        if (progress.notice) this.loadNotice = progress.notice;
-        this.status = progress.phase === 'download' ? 'downloading' : 'loading';
-        this.host.emit('llama-chat-progress', progress);
-        this.host.onChange();
-      });
+      const shared = !this.host.settings().ownEngine;
+      await client.load(
+        record,
+        (progress) => {
+          if (this.client !== client) return; // a newer load replaced this one
+          this.progress = tracker.update(progress);
+          if (progress.notice) this.loadNotice = progress.notice;
+          this.status = progress.phase === 'download' ? 'downloading' : 'loading';
+          this.host.emit('llama-chat-progress', progress);
+          this.host.onChange();
+        },
+        { shared },
+      );
       if (this.client !== client) return;
       this.loadedModel = record.id;
       this.progress = undefined;

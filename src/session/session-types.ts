@@ -1,6 +1,7 @@
 // What ChatSession needs from the outside, as interfaces: the element implements SessionHost,
 // and SessionServices is injected so the session runs in a unit test with a fake engine.
 import type { ErrorCode } from '../../protocol/errors.js';
+import type { LoadOptions } from '../../protocol/worker-api.js';
 import type {
   CachedModel,
   ChatCompletionChunk,
@@ -30,6 +31,8 @@ export interface SessionSettings {
   tools: readonly PageTool[];
   /** The first round of each answer: `auto` (the model decides) or `required` (it must call one). */
   toolChoice: 'auto' | 'required';
+  /** A model of this chat's own, never shared with other tabs and elements of the site. */
+  ownEngine: boolean;
   /** An attribute's text as written, to name it in errors. */
   attribute?: AttributeReader;
 }
@@ -57,7 +60,7 @@ export interface SessionHost {
 
 /** The part of EngineClient the session uses: one worker, one model. */
 export interface SessionClient {
-  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void): Promise<void>;
+  load(record: ModelRecord, onProgress: (progress: LoadProgress) => void, options?: LoadOptions): Promise<void>;
   isStored(record: ModelRecord): Promise<boolean>;
   /** Deletes every byte the library stored on this origin; the worker ends. */
   forgetEverything(): Promise<void>;

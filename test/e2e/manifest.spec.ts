@@ -23,6 +23,7 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
       'max-tokens',
       'model',
       'models',
+      'own-engine',
       'placeholder',
       'system-prompt',
       'temperature',

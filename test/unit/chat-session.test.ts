@@ -91,6 +91,7 @@ function setup(settings: Partial<SessionSettings> = {}) {
     historyKey: undefined,
     tools: [],
     toolChoice: 'auto',
+    ownEngine: false,
     ...settings,
   };
   const host: SessionHost = {

@@ -1,0 +1,152 @@
+// One engine per model for every tab and element of the site. The first worker to take the
+// engine's Web Lock hosts it (loads the model and serves the others); every other worker that
+// asks for the same record joins it instead of loading a copy. The lock goes with the holder's
+// life, so when the holder ends the next request elects another, which loads from storage.
+// Where Web Locks or BroadcastChannel are missing, each worker loads its own, as before.
+import { holdLifeLock } from '../../protocol/life-lock.js';
+import type { ModelRecord } from '../../protocol/types.js';
+import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engines/engine.js';
+import { EngineHolder } from './engine-holder.js';
+import { RemoteModel } from './engine-guest.js';
+import { engineKey } from './engine-key.js';
+import type { Seat } from './turn-queue.js';
+
+/** How many times a worker looks for a holder that keeps vanishing before it loads its own. */
+const ELECTIONS = 10;
+
+type LoadLocal = (onProgress: ProgressSink) => Promise<LoadedModel>;
+
+export function canShare(): boolean {
+  return typeof BroadcastChannel === 'function' && globalThis.navigator?.locks !== undefined;
+}
+
+/** Loads `record` through the site's one engine for it: hosting it here, or joining the tab that does. */
+export async function loadShared(record: ModelRecord, onProgress: ProgressSink, loadLocal: LoadLocal): Promise<LoadedModel> {
+  const model = new SharedModel(record, loadLocal);
+  await model.connect(onProgress);
+  return model;
+}
+
+/** Whether some worker of this origin hosts (or is loading) `record`'s engine. */
+export async function isHosted(record: ModelRecord): Promise<boolean> {
+  if (!canShare()) return false;
+  const key = engineKey(record);
+  return ((await navigator.locks.query()).held ?? []).some((lock) => lock.name === key);
+}
+
+/** Ids of the models some worker of this origin hosts, by engine kind and id. */
+export async function hostedModelIds(): Promise<Set<string>> {
+  if (!canShare()) return new Set();
+  const names = ((await navigator.locks.query()).held ?? []).map((lock) => lock.name ?? '');
+  return new Set(names.flatMap((name) => /^llama-chat:engine:([^:]+):(.+):[0-9a-f]{8}$/.exec(name)?.slice(1, 3).join(':') ?? []));
+}
+
+/** What this worker answers through: its own seat at the engine it hosts, or a remote one. */
+interface Backend {
+  chat(request: EngineRequest, onChunk: ChunkSink): Promise<void>;
+  interrupt(): void;
+  unload(): Promise<void>;
+  readonly lost: boolean;
+}
+
+class SharedModel implements LoadedModel {
+  private backend: Backend | undefined;
+  private reconnecting: Promise<void> | undefined;
+  private readonly key: string;
+
+  constructor(
+    readonly record: ModelRecord,
+    private readonly loadLocal: LoadLocal,
+  ) {
+    this.key = engineKey(record);
+  }
+
+  async connect(onProgress: ProgressSink): Promise<void> {
+    const life = await ownLifeLock();
+    for (let election = 0; election < ELECTIONS; election++) {
+      const release = await takeLock(this.key);
+      if (release) {
+        this.backend = await this.host(release, life, onProgress);
+        return;
+      }
+      const remote = await RemoteModel.join(this.record, this.key, life, onProgress);
+      if (remote) {
+        this.backend = remote;
+        return;
+      }
+    }
+    // Holders keep coming and going (or cannot answer): this worker keeps a model of its own.
+    const own = await this.loadLocal(onProgress);
+    this.backend = { chat: (r, c) => own.chat(r, c), interrupt: () => own.interrupt(), unload: () => own.unload(), lost: false };
+  }
+
+  async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
+    if (!this.backend || this.backend.lost) {
+      // The holder went since the last answer: elect a new one (maybe this worker), which loads from storage.
+      this.reconnecting ??= this.connect(() => {}).finally(() => (this.reconnecting = undefined));
+      await this.reconnecting;
+    }
+    return this.backend!.chat(request, onChunk);
+  }
+
+  interrupt(): void {
+    this.backend?.interrupt();
+  }
+
+  async unload(): Promise<void> {
+    const backend = this.backend;
+    this.backend = undefined;
+    await backend?.unload();
+  }
+
+  private async host(release: () => void, life: string, onProgress: ProgressSink): Promise<Backend> {
+    const holder = new EngineHolder(this.key, life);
+    let local: LoadedModel;
+    try {
+      local = await this.loadLocal((progress) => {
+        onProgress(progress);
+        holder.progress(progress);
+      });
+    } catch (error) {
+      holder.failed(error);
+      release();
+      throw error;
+    }
+    const seat: Seat = holder.ready(local);
+    return {
+      chat: (request, onChunk) => seat.chat(request, onChunk),
+      interrupt: () => seat.interrupt(),
+      lost: false,
+      async unload() {
+        holder.close();
+        try {
+          await local.unload();
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+}
+
+/** The engine's lock when no one holds it: resolves with its release, or undefined when held. */
+function takeLock(name: string): Promise<(() => void) | undefined> {
+  return new Promise((resolve) => {
+    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) return resolve(undefined);
+      return new Promise<void>((release) => resolve(release));
+    });
+  });
+}
+
+let lifeLock: Promise<string> | undefined;
+
+/** A lock this worker holds for its whole life: the holder and its guests watch each other's. */
+function ownLifeLock(): Promise<string> {
+  lifeLock ??= (async () => {
+    const name = `llama-chat:life:${crypto.randomUUID()}`;
+    await holdLifeLock(name);
+    return name;
+  })();
+  return lifeLock;
+}
