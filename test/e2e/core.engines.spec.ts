@@ -164,6 +164,41 @@ async function openChatOnSamePage(remote: RemotePage, record: ModelRecord, attri
   );
 }
 
+/** Engines loaded on the origin, as its locks tell: each llama.cpp worker holds one for its life (llama-cpp-liveness.ts). */
+function loadedEngines(remote: RemotePage): Promise<number> {
+  return remote.evaluate(
+    async () => ((await navigator.locks.query()).held ?? []).filter((l) => l.name?.startsWith('llama-chat:llama.cpp:')).length,
+  );
+}
+
+test('two chats on one page share one engine and both answer; own-engine loads a second', async ({ remote }) => {
+  const record = tinyModel();
+  await openChat(remote, record, { autoload: '', 'max-tokens': '12' });
+  await ready(remote);
+  const addAndAsk = (own: boolean) =>
+    remote.evaluate(
+      ({ record, own }) =>
+        new Promise<string>((resolve, reject) => {
+          const chat = document.createElement('llama-chat') as unknown as HTMLElement &
+            Record<string, unknown> & { send(t: string): Promise<string> };
+          chat.models = [record];
+          chat.setAttribute('model', record.id);
+          chat.setAttribute('autoload', '');
+          chat.setAttribute('max-tokens', '12');
+          if (own) chat.setAttribute('own-engine', '');
+          chat.addEventListener('llama-chat-ready', () => void chat.send('Hello').then(resolve, reject), { once: true });
+          chat.addEventListener('llama-chat-error', (e) => reject(new Error(JSON.stringify((e as CustomEvent).detail))), { once: true });
+          document.body.append(chat);
+        }),
+      { record, own },
+    );
+  expect((await addAndAsk(false)).length).toBeGreaterThan(0);
+  expect((await send(remote, 'Hi')).length).toBeGreaterThan(0);
+  expect(await loadedEngines(remote)).toBe(1);
+  expect((await addAndAsk(true)).length).toBeGreaterThan(0);
+  expect(await loadedEngines(remote)).toBe(2);
+});
+
 const PERSON: JsonSchema = {
   type: 'object',
   properties: { name: { type: 'string', minLength: 2, maxLength: 8 }, age: { type: 'integer', minimum: 18, maximum: 99 } },
