@@ -143,10 +143,10 @@ function timeToFirstToken(page: Page, prompt: string): Promise<number> {
     const chat = [...document.querySelectorAll('llama-chat')].at(-1)!;
     const start = performance.now();
     let first = 0;
-    const onToken = () => (first ||= performance.now());
-    chat.addEventListener('llama-chat-token', onToken);
+    const listening = new AbortController(); // an anonymous listener: tsx names named functions with a helper the page lacks
+    chat.addEventListener('llama-chat-token', () => (first ||= performance.now()), { signal: listening.signal });
     await chat.send(prompt);
-    chat.removeEventListener('llama-chat-token', onToken);
+    listening.abort();
     return first - start;
   }, prompt);
 }
