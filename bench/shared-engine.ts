@@ -45,6 +45,7 @@ interface Options {
 export async function measureSharedEngine(context: BrowserContext, options: Options): Promise<SharedEngineRuns> {
   const tabs: TabsRun[] = [];
   const turns: TurnsRun[] = [];
+  await openTabs(context, options, 'own', 1, 'tabs'); // stores the model: every load measured is from storage
   for (let round = 0; round < options.rounds; round++) {
     for (const count of [1, 2, 3]) {
       for (const sharing of order(round)) tabs.push(await openTabs(context, options, sharing, count, 'tabs'));
