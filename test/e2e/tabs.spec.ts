@@ -4,6 +4,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { ModelRecord } from '../../protocol/types.js';
 import { addChat, addChatFor, events, openPage, tinyRecord, waitReady } from './helpers.js';
+import { loseGpuDevice } from './runtime-helpers.js';
 
 /** The medium generated model: slow enough per token that an answer is still under way when a test acts. */
 function mediumRecord(page: Page): ModelRecord {
@@ -158,4 +159,25 @@ test('two elements on one page share one engine; own-engine opts out', async ({ 
   await waitReady(page);
   expect(await loadedEngines(context)).toBe(2);
   expect(await send(page, 'Hello')).toMatch(/^answer:./s);
+});
+
+test("the holder's engine loses its device mid-answer: the guest is told, reloads, and both tabs answer again", async ({
+  page,
+  context,
+}) => {
+  await openPage(page);
+  await addChat(page, { autoload: '', 'max-tokens': '400' });
+  await waitReady(page);
+  const guest = await openTab(context, undefined, { 'max-tokens': '400' });
+  const cut = send(guest, 'Tell me a long story');
+  await tokensArrive(guest, 3);
+  await loseGpuDevice(page); // inside the holder's llama.cpp worker
+  expect(await cut).toBe('error:device-lost');
+
+  await guest.locator('llama-chat [part=error]').getByRole('button', { name: 'Reload the model' }).click();
+  await guest.waitForFunction(() => window.chat.status === 'ready');
+  for (const tab of [guest, page]) await tab.evaluate(() => window.chat.setAttribute('max-tokens', '8'));
+  expect(await send(guest, 'Back again?')).toMatch(/^answer:./s);
+  expect(await send(page, 'And here?')).toMatch(/^answer:./s); // its engine went for good: it joins (or hosts) the new one
+  expect(await loadedEngines(context)).toBe(1);
 });

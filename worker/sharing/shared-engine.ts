@@ -3,6 +3,7 @@
 // asks for the same record joins it instead of loading a copy. The lock goes with the holder's
 // life, so when the holder ends the next request elects another, which loads from storage.
 // Where Web Locks or BroadcastChannel are missing, each worker loads its own, as before.
+import { LlamaChatError, type ErrorCode } from '../../protocol/errors.js';
 import { holdLifeLock } from '../../protocol/life-lock.js';
 import type { ModelRecord } from '../../protocol/types.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engines/engine.js';
@@ -10,6 +11,9 @@ import { EngineHolder } from './engine-holder.js';
 import { RemoteModel } from './engine-guest.js';
 import { engineKey } from './engine-key.js';
 import type { Seat } from './turn-queue.js';
+
+/** Failures after which the engine cannot answer again. */
+const ENGINE_LOST = new Set<ErrorCode>(['device-lost', 'worker-crashed']);
 
 /** How many times a worker looks for a holder that keeps vanishing before it loads its own. */
 const ELECTIONS = 10;
@@ -112,12 +116,39 @@ class SharedModel implements LoadedModel {
       release();
       throw error;
     }
-    const seat: Seat = holder.ready(local);
+    // An engine that failed for good (its device lost, llama.cpp gone) is given up: guests are
+    // told, the lock goes, and the next request from any tab loads a fresh one.
+    let retired = false;
+    const retire = () => {
+      if (retired) return;
+      retired = true;
+      holder.close();
+      void local
+        .unload()
+        .catch(() => {})
+        .finally(release);
+    };
+    const guarded: LoadedModel = {
+      record: local.record,
+      chat: (request, onChunk) =>
+        local.chat(request, onChunk).catch((error: unknown) => {
+          // After the failure has reached whoever asked (device-lost says more than "gone").
+          if (error instanceof LlamaChatError && ENGINE_LOST.has(error.code)) setTimeout(retire);
+          throw error;
+        }),
+      interrupt: () => local.interrupt(),
+      unload: () => local.unload(),
+    };
+    const seat: Seat = holder.ready(guarded);
     return {
       chat: (request, onChunk) => seat.chat(request, onChunk),
       interrupt: () => seat.interrupt(),
-      lost: false,
+      get lost() {
+        return retired;
+      },
       async unload() {
+        if (retired) return;
+        retired = true;
         holder.close();
         try {
           await local.unload();
