@@ -51,3 +51,22 @@ test('an unknown size never claims enough or too little, but something must be c
   plan.choices[0]!.chosen = false;
   assert.equal(choiceIsEnough(plan), false);
 });
+
+test('a model another tab is using is listed as in use, never chosen, and not counted as room', () => {
+  const plan = planFreeSpace(
+    record('big', 1000),
+    [record('mine'), record('big')],
+    [{ ...stored('mine', 500, 1), inUse: true }, stored('theirs', 300, 2)],
+    { usage: 800, quota: 1400 },
+  );
+  assert.deepEqual(
+    plan.choices.map((c) => [c.id, c.inUse, c.chosen]),
+    [
+      ['mine', true, false],
+      ['theirs', false, false],
+    ],
+  );
+  // 400 short: only the 300 of "theirs" could be deleted from here.
+  assert.equal(plan.shortBy, 400);
+  assert.equal(canMakeRoom(plan), false);
+});
