@@ -94,7 +94,7 @@ export class WllamaModel implements LoadedModel {
         grammar: toWllamaGrammar(request),
         onData: (chunk: WllamaChunk) => {
           const choice = chunk.choices[0];
-          if (chunk.timings) meter.timings(chunk.timings.prompt_n, chunk.timings.predicted_n);
+          if (chunk.timings) meter.timings(promptTokens(chunk.timings), chunk.timings.predicted_n);
           if (choice?.delta.content) {
             meter.token();
             onChunk(chunks.delta(choice.delta.content));
@@ -121,6 +121,11 @@ export class WllamaModel implements LoadedModel {
     this.liveness.stop();
     await this.wllama.exit();
   }
+}
+
+/** The whole prompt: llama.cpp reports the tokens it read anew and those it found in its cache apart. */
+function promptTokens(timings: { prompt_n: number; cache_n?: number }): number {
+  return timings.prompt_n + (timings.cache_n ?? 0);
 }
 
 /** A stored file the engine cannot use is deleted, so trying again downloads it afresh. */
