@@ -13,6 +13,7 @@ const boundary = (message, patterns) => ['error', { patterns: [{ group: patterns
  * element → session → client → worker, one way; only client/ knows that workers exist.
  */
 export const PAGE_GROUPS = {
+  'language-model': ['client', 'models', 'shared'],
   element: ['session', 'models', 'rendering', 'shared'],
   session: ['client', 'models', 'history', 'shared'],
   client: ['models', 'history', 'shared'],

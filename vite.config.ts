@@ -83,10 +83,18 @@ function workerChunkName(chunk: { name: string; facadeModuleId: string | null })
   return '[name]-[hash].js';
 }
 
+/**
+ * `vite build --mode language-model` builds dist/language-model.js (the Prompt API) in a second
+ * pass: an entry of its own in the first pass would move what it shares with the element into a
+ * shared chunk, and the element's page would load two more files before it renders. The second
+ * pass rebuilds the same worker, to the same file names.
+ */
+const PROMPT_API = 'language-model';
+
 // `npm run build` → dist/llama-chat.js (the element), its worker and the wasm, all found
 // relative to import.meta.url so dist/ can be served from any path or origin (a CDN).
 // `npm start` serves demo/ from the sources.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   base: './',
   root: '.',
   // The demo is cross-origin isolated, so llama.cpp runs on every core (README, "Every core").
@@ -126,12 +134,15 @@ export default defineConfig({
     modulePreload: false,
     outDir: 'dist',
     target: 'es2022',
-    emptyOutDir: true,
+    emptyOutDir: mode !== PROMPT_API,
     sourcemap: true,
     assetsDir: '',
     assetsInlineLimit: 0,
     rollupOptions: {
-      input: { 'llama-chat': 'src/index.ts' },
+      input: (mode === PROMPT_API ? { [PROMPT_API]: 'src/language-model/index.ts' } : { 'llama-chat': 'src/index.ts' }) as Record<
+        string,
+        string
+      >,
       // Modules the lazy chunks share with the entry stay in the entry (which may export them too):
       // the page's first script is one file, not a waterfall of small shared chunks.
       preserveEntrySignatures: 'allow-extension',
@@ -142,4 +153,4 @@ export default defineConfig({
       },
     },
   },
-});
+}));

@@ -92,6 +92,8 @@ export interface ChatCompletionRequest {
   stream?: boolean;
   temperature?: number;
   top_p?: number;
+  /** Sample from the k likeliest tokens (not OpenAI's; llama.cpp's, and the Prompt API's topK). */
+  top_k?: number;
   max_tokens?: number;
   seed?: number;
   stream_options?: { include_usage?: boolean };
@@ -99,6 +101,9 @@ export interface ChatCompletionRequest {
   tools?: ChatTool[];
   tool_choice?: ToolChoice;
 }
+
+/** What `countTokens` measures: the messages and tools of a request, nothing generated. */
+export type TokenCountRequest = Pick<ChatCompletionRequest, 'messages' | 'tools'>;
 
 export type FinishReason = 'stop' | 'length' | 'abort' | 'tool_calls';
 

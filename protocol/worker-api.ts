@@ -1,6 +1,14 @@
 // What the page's EngineClient may ask of the engine worker, over comlink. Callbacks are
 // passed as comlink proxies and travel on their own port.
-import type { CachedModel, ChatCompletionChunk, ChatCompletionRequest, LoadProgress, ModelRecord, StorageEstimate } from './types.js';
+import type {
+  CachedModel,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  LoadProgress,
+  ModelRecord,
+  StorageEstimate,
+  TokenCountRequest,
+} from './types.js';
 
 export type Sink<T> = (value: T) => void;
 
@@ -24,6 +32,11 @@ export interface WorkerApi {
   chat(request: ChatCompletionRequest, onChunks: Sink<ChatCompletionChunk[]>): Promise<void>;
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
+  /**
+   * How many tokens the loaded model's chat template and tokenizer make of `request`'s messages
+   * (with its tools' instructions, and the assistant's turn opened), as the engine would be given them.
+   */
+  countTokens(request: TokenCountRequest): Promise<number>;
   unload(): Promise<void>;
   /** True when `record`'s model is stored complete on this device, or another tab hosts it (an engine that cannot tell says false). */
   isStored(record: ModelRecord): Promise<boolean>;

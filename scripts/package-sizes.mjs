@@ -16,6 +16,10 @@ const matching = (pattern) => files.filter((f) => pattern.test(f));
 
 const rows = [
   ['`llama-chat.js`: what a page loads before the element renders', matching(/^llama-chat\.js$/)],
+  [
+    '`language-model.js`: the Prompt API (`LanguageModel`), an entry of its own, loaded instead of the element',
+    matching(/^language-model\.js$/),
+  ],
   ['`llama-chat-worker.js` and its core chunk: the worker, started on load', matching(/^llama-chat-worker(-core-.*)?\.js$/)],
   ['wllama (GGUF on the CPU): its chunks and wasm, fetched by the worker for a GGUF model', matching(/^wllama-(?!compat-).*\.(js|wasm)$/)],
   [

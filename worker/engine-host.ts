@@ -10,7 +10,7 @@ import { batchChunks } from './chunk-batcher.js';
 import { EngineRegistry } from './engines/registry.js';
 import { forgetStoredModels } from './forget.js';
 import { failOnPolicyRefusal } from './policy-refusals.js';
-import { structuredChat } from './structured/structured-chat.js';
+import { engineMessages, structuredChat } from './structured/structured-chat.js';
 import { canShare, hostedModelIds, isHosted, loadShared } from './sharing/shared-engine.js';
 
 /**
@@ -102,6 +102,12 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
 
     interrupt() {
       loaded?.interrupt();
+    },
+
+    async countTokens(request) {
+      if (!loaded) throw new Error('No model is loaded: call load() first.');
+      if (!loaded.countTokens) throw new LlamaChatError('bad-input', `The engine of ${loaded.record.id} cannot count tokens.`);
+      return loaded.countTokens(engineMessages(request));
     },
 
     async unload() {

@@ -18,6 +18,7 @@ import type {
   LoadProgress,
   ModelRecord,
   StorageEstimate,
+  TokenCountRequest,
   ToolCall,
 } from '../../protocol/types.js';
 
@@ -154,6 +155,11 @@ export class EngineClient {
       ],
       usage: last.usage,
     };
+  }
+
+  /** Tokens the loaded model makes of `request`'s messages and tools (protocol/worker-api.ts). */
+  countTokens(request: TokenCountRequest): Promise<number> {
+    return this.call((api) => api.countTokens(request));
   }
 
   async interrupt(): Promise<void> {

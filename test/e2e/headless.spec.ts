@@ -40,3 +40,20 @@ test('createEngine() streams OpenAI-shaped chunks with no element on the page', 
   expect(result.whole.choices[0]!.message.content?.length).toBeGreaterThan(0);
   expect(result.cached).toEqual([expect.objectContaining({ id: record.id, engine: 'wllama', complete: true })]);
 });
+
+test('usage.prompt_tokens counts the whole prompt, also when llama.cpp read it from its cache', async ({ page }) => {
+  await page.goto('/pages/headless.html');
+  await page.waitForFunction(() => window.llamaChat !== undefined);
+  const record = tinyRecord(new URL(page.url()).origin);
+  const counts = await page.evaluate(async (record) => {
+    const engine = await window.llamaChat.createEngine({ model: record.id, models: [record] });
+    const ask = async () =>
+      (await engine.chat.completions.create({ messages: [{ role: 'user', content: 'Hello there, how are you?' }], max_tokens: 4 })).usage
+        .prompt_tokens;
+    const counts = [await ask(), await ask()]; // the second finds the whole prompt cached
+    await engine.unload();
+    return counts;
+  }, record);
+  expect(counts[0]).toBeGreaterThan(8);
+  expect(counts[1]).toBe(counts[0]);
+});

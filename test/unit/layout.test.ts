@@ -26,9 +26,9 @@ test('every folder of src/ opens with a README.md and is drawn in CONTRIBUTING.m
 
 test("CONTRIBUTING.md's import table says what ESLint enforces", () => {
   const table = new Map<string, string[]>();
-  for (const [, who, what] of contributing.matchAll(/^\| (`\w+\/`(?:, `\w+\/`)*) \| (.+) \|$/gm)) {
-    const allowed = [...what!.matchAll(/`(\w+)\/`/g)].map((m) => m[1]!).filter((name) => name !== 'worker');
-    for (const [, folder] of who!.matchAll(/`(\w+)\/`/g)) table.set(folder!, allowed.sort());
+  for (const [, who, what] of contributing.matchAll(/^\| (`[\w-]+\/`(?:, `[\w-]+\/`)*) \| (.+) \|$/gm)) {
+    const allowed = [...what!.matchAll(/`([\w-]+)\/`/g)].map((m) => m[1]!).filter((name) => name !== 'worker');
+    for (const [, folder] of who!.matchAll(/`([\w-]+)\/`/g)) table.set(folder!, allowed.sort());
   }
   const enforced = Object.fromEntries(Object.entries(PAGE_GROUPS).map(([group, allowed]) => [group, [...allowed].sort()]));
   assert.deepEqual(Object.fromEntries(table), enforced);

@@ -25,6 +25,8 @@ export interface LoadedModel {
   chat(request: EngineRequest, onChunk: ChunkSink): Promise<void>;
   /** Stops the answer under way, keeping what was generated. */
   interrupt(): void;
+  /** Tokens the model's chat template and tokenizer make of `messages`, the assistant's turn opened; absent: cannot tell. */
+  countTokens?(messages: ChatMessage[]): Promise<number>;
   unload(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@
 // request elects a new holder (shared-engine.ts).
 import { whenReleased } from '../../protocol/life-lock.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
-import type { LoadProgress, ModelRecord } from '../../protocol/types.js';
+import type { ChatMessage, LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { ChunkSink, EngineRequest, LoadedModel } from '../engines/engine.js';
 import type { GuestMessage, HolderMessage, JoinMessage } from './link-messages.js';
 
@@ -13,7 +13,7 @@ const WELCOME_WITHIN_MS = 3000;
 
 interface Pending {
   onChunk: ChunkSink;
-  done(): void;
+  done(tokens?: number): void;
   fail(error: unknown): void;
 }
 
@@ -76,9 +76,18 @@ export class RemoteModel implements LoadedModel {
     if (this.lost) return Promise.reject(holderGoneError());
     const id = this.nextId++;
     return new Promise<void>((done, fail) => {
-      this.pending.set(id, { onChunk, done, fail });
+      this.pending.set(id, { onChunk, done: () => done(), fail });
       this.running = id;
       this.send({ type: 'chat', id, request });
+    });
+  }
+
+  countTokens(messages: ChatMessage[]): Promise<number> {
+    if (this.lost) return Promise.reject(holderGoneError());
+    const id = this.nextId++;
+    return new Promise<number>((done, fail) => {
+      this.pending.set(id, { onChunk: () => {}, done: (tokens) => done(tokens ?? 0), fail });
+      this.send({ type: 'count', id, messages });
     });
   }
 
@@ -93,12 +102,13 @@ export class RemoteModel implements LoadedModel {
 
   private receive(message: HolderMessage): void {
     if (message.type === 'gone') return this.holderGone();
-    if (message.type !== 'chunk' && message.type !== 'done' && message.type !== 'failed') return;
+    if (message.type !== 'chunk' && message.type !== 'done' && message.type !== 'counted' && message.type !== 'failed') return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === 'chunk') return pending.onChunk(message.chunk);
     this.settle(message.id);
     if (message.type === 'done') pending.done();
+    else if (message.type === 'counted') pending.done(message.tokens);
     else pending.fail(toLlamaChatError(message.error));
   }
 

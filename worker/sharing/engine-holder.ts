@@ -88,12 +88,12 @@ export class EngineHolder {
     if (message.type === 'interrupt') return guest.seat?.interrupt();
     if (!guest.seat) return post({ type: 'failed', id: message.id, error: wireError(new Error('The model is not loaded yet.')) });
     const { id } = message;
-    guest.seat
-      .chat(message.request, (chunk) => post({ type: 'chunk', id, chunk }))
-      .then(
-        () => post({ type: 'done', id }),
-        (error: unknown) => post({ type: 'failed', id, error: wireError(error) }),
-      );
+    const failed = (error: unknown) => post({ type: 'failed', id, error: wireError(error) });
+    if (message.type === 'count') {
+      guest.seat.countTokens(message.messages).then((tokens) => post({ type: 'counted', id, tokens }), failed);
+      return;
+    }
+    guest.seat.chat(message.request, (chunk) => post({ type: 'chunk', id, chunk })).then(() => post({ type: 'done', id }), failed);
   }
 
   /** A guest gone or leaving: its answers stop, its channel closes. */

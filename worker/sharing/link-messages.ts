@@ -2,7 +2,7 @@
 // other. A guest asks on the engine's join channel (its name is the engine key) and is answered
 // on a channel of its own, named at random, that only the two of them listen on.
 import type { WireError } from '../../protocol/errors.js';
-import type { ChatCompletionChunk, LoadProgress } from '../../protocol/types.js';
+import type { ChatCompletionChunk, ChatMessage, LoadProgress } from '../../protocol/types.js';
 import type { EngineRequest } from '../engines/engine.js';
 
 /** On the join channel: a guest asks to be served on `link`; `life` is a lock it holds for its life. */
@@ -13,7 +13,11 @@ export interface JoinMessage {
 }
 
 /** Guest → holder, on the guest's own link. */
-export type GuestMessage = { type: 'chat'; id: number; request: EngineRequest } | { type: 'interrupt'; id: number } | { type: 'leave' };
+export type GuestMessage =
+  | { type: 'chat'; id: number; request: EngineRequest }
+  | { type: 'count'; id: number; messages: ChatMessage[] }
+  | { type: 'interrupt'; id: number }
+  | { type: 'leave' };
 
 /** Holder → guest, on the guest's own link. */
 export type HolderMessage =
@@ -24,6 +28,7 @@ export type HolderMessage =
   | { type: 'load-failed'; error: WireError }
   | { type: 'chunk'; id: number; chunk: ChatCompletionChunk }
   | { type: 'done'; id: number }
+  | { type: 'counted'; id: number; tokens: number }
   | { type: 'failed'; id: number; error: WireError }
   /** The holder unloaded the engine: what is under way fails, the next request finds a new holder. */
   | { type: 'gone' };

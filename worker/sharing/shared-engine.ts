@@ -5,12 +5,12 @@
 // Where Web Locks or BroadcastChannel are missing, each worker loads its own, as before.
 import { LlamaChatError, type ErrorCode } from '../../protocol/errors.js';
 import { holdLifeLock } from '../../protocol/life-lock.js';
-import type { ModelRecord } from '../../protocol/types.js';
+import type { ChatMessage, ModelRecord } from '../../protocol/types.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engines/engine.js';
 import { EngineHolder } from './engine-holder.js';
 import { RemoteModel } from './engine-guest.js';
 import { engineKey } from './engine-key.js';
-import type { Seat } from './turn-queue.js';
+import { turnQueue, type Seat } from './turn-queue.js';
 
 /** Failures after which the engine cannot answer again. */
 const ENGINE_LOST = new Set<ErrorCode>(['device-lost', 'worker-crashed']);
@@ -48,6 +48,7 @@ export async function hostedModelIds(): Promise<Set<string>> {
 /** What this worker answers through: its own seat at the engine it hosts, or a remote one. */
 interface Backend {
   chat(request: EngineRequest, onChunk: ChunkSink): Promise<void>;
+  countTokens(messages: ChatMessage[]): Promise<number>;
   interrupt(): void;
   unload(): Promise<void>;
   readonly lost: boolean;
@@ -81,16 +82,31 @@ class SharedModel implements LoadedModel {
     }
     // Holders keep coming and going (or cannot answer): this worker keeps a model of its own.
     const own = await this.loadLocal(onProgress);
-    this.backend = { chat: (r, c) => own.chat(r, c), interrupt: () => own.interrupt(), unload: () => own.unload(), lost: false };
+    const seat = turnQueue(own).seat();
+    this.backend = {
+      chat: (r, c) => own.chat(r, c),
+      countTokens: (m) => seat.countTokens(m),
+      interrupt: () => own.interrupt(),
+      unload: () => own.unload(),
+      lost: false,
+    };
   }
 
   async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
+    return (await this.current()).chat(request, onChunk);
+  }
+
+  async countTokens(messages: ChatMessage[]): Promise<number> {
+    return (await this.current()).countTokens(messages);
+  }
+
+  private async current(): Promise<Backend> {
     if (!this.backend || this.backend.lost) {
       // The holder went since the last answer: elect a new one (maybe this worker), which loads from storage.
       this.reconnecting ??= this.connect(() => {}).finally(() => (this.reconnecting = undefined));
       await this.reconnecting;
     }
-    return this.backend!.chat(request, onChunk);
+    return this.backend!;
   }
 
   interrupt(): void {
@@ -130,6 +146,7 @@ class SharedModel implements LoadedModel {
     };
     const guarded: LoadedModel = {
       record: local.record,
+      ...(local.countTokens ? { countTokens: (messages: ChatMessage[]) => local.countTokens!(messages) } : {}),
       chat: (request, onChunk) =>
         local.chat(request, onChunk).catch((error: unknown) => {
           // After the failure has reached whoever asked (device-lost says more than "gone").
@@ -142,6 +159,7 @@ class SharedModel implements LoadedModel {
     const seat: Seat = holder.ready(guarded);
     return {
       chat: (request, onChunk) => seat.chat(request, onChunk),
+      countTokens: (messages) => seat.countTokens(messages),
       interrupt: () => seat.interrupt(),
       get lost() {
         return retired;

@@ -60,6 +60,11 @@ export async function structuredChat(model: LoadedModel, request: ChatCompletion
   }
 }
 
+/** The messages the engine is given for `request` (tool calls, results and instructions in plain text). */
+export function engineMessages(request: Pick<ChatCompletionRequest, 'messages' | 'tools'>): EngineRequest['messages'] {
+  return planAnswer({ ...request, ...(request.tools?.length ? { tool_choice: 'auto' } : {}) }).request.messages;
+}
+
 function planAnswer(request: ChatCompletionRequest): Plan {
   if (!Array.isArray(request.messages)) throw new LlamaChatError('bad-input', 'The request needs messages: a list of { role, content }.');
   const { messages, tools, tool_choice, response_format, ...rest } = request;

@@ -9,7 +9,7 @@ import compatWasmUrl from '@wllama/wllama-compat/wasm/wllama.wasm?url';
 import compatWorkerUrl from '@wllama/wllama-compat/wasm/wllama.js?url';
 import { probeDevice } from '../../../protocol/device-probe.js';
 import { LlamaChatError } from '../../../protocol/errors.js';
-import { DEFAULT_CONTEXT_LENGTH, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
+import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
 import { modelFileLocation } from '../../store/model-files.js';
 import { deleteModelFile, openModelFile } from '../../store/model-store.js';
 import { chunkBuilder } from '../chunks.js';
@@ -89,12 +89,13 @@ export class WllamaModel implements LoadedModel {
         abortSignal: abort.signal,
         temperature: request.temperature, // wllama reads the OpenAI name; its `temp` is ignored here
         top_p: request.top_p,
+        top_k: request.top_k,
         seed: request.seed,
         max_tokens: request.max_tokens,
         grammar: toWllamaGrammar(request),
         onData: (chunk: WllamaChunk) => {
           const choice = chunk.choices[0];
-          if (chunk.timings) meter.timings(chunk.timings.prompt_n, chunk.timings.predicted_n);
+          if (chunk.timings) meter.timings(promptTokens(chunk.timings), chunk.timings.predicted_n);
           if (choice?.delta.content) {
             meter.token();
             onChunk(chunks.delta(choice.delta.content));
@@ -112,6 +113,33 @@ export class WllamaModel implements LoadedModel {
     onChunk(chunks.finish(finish, request.stream_options?.include_usage ? meter.usage() : undefined));
   }
 
+  /**
+   * wllama 3.8 has no tokenizer call of its own: llama.cpp counts the prompt it reads, so this
+   * reads it for one token (and keeps it cached, so the answer that follows reuses the work).
+   */
+  async countTokens(messages: ChatMessage[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    let counted: number | undefined;
+    try {
+      const counting = this.wllama.createChatCompletion({
+        messages,
+        stream: true,
+        max_tokens: 1,
+        onData: (chunk: WllamaChunk) => {
+          if (chunk.timings) counted = promptTokens(chunk.timings);
+        },
+      });
+      await Promise.race([counting, this.liveness.died]);
+    } catch (error) {
+      // Longer than the window: llama.cpp refuses it, saying how many tokens it made of it.
+      const over = /request \((\d+) tokens\) exceeds the available context size/.exec(error instanceof Error ? error.message : '');
+      if (over) return Number(over[1]);
+      throw toEngineError(error, 'chat', this.record.id, this.log.recent());
+    }
+    if (counted === undefined) throw new LlamaChatError('bad-input', `${this.record.id} did not report how many tokens it read.`);
+    return counted;
+  }
+
   interrupt(): void {
     this.current?.abort();
   }
@@ -121,6 +149,11 @@ export class WllamaModel implements LoadedModel {
     this.liveness.stop();
     await this.wllama.exit();
   }
+}
+
+/** The whole prompt: llama.cpp reports the tokens it read anew and those it found in its cache apart. */
+function promptTokens(timings: { prompt_n: number; cache_n?: number }): number {
+  return timings.prompt_n + (timings.cache_n ?? 0);
 }
 
 /** A stored file the engine cannot use is deleted, so trying again downloads it afresh. */
