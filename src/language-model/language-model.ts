@@ -6,6 +6,7 @@ import { Conversation } from './conversation.js';
 import { abortReason, quotaExceeded, toDomError } from './errors.js';
 import { ModelHost, type LanguageModelOptions } from './model-host.js';
 import { downloadMonitor } from './monitor.js';
+import { untilAborted } from './signals.js';
 import { canonicalPrompt, prefixOf, SUPPORTED_TYPES, toChatMessages } from './prompt-input.js';
 import { responseFormat, withConstraintInput } from './response-constraint.js';
 import { PARAMS, samplingFor, type Sampling } from './sampling.js';
@@ -22,8 +23,11 @@ export function useModel(options: LanguageModelOptions): void {
 /** Types the sessions take (text, and the tool parts the library writes itself). */
 const ACCEPTED_TYPES = new Set<string>([...SUPPORTED_TYPES, 'tool-call', 'tool-response']);
 
+/** The first expected type no session here takes; language tags that are not BCP 47 are a RangeError, as the spec says. */
 function unsupportedType(options: Api.LanguageModelCreateCoreOptions): string | undefined {
-  return [...(options.expectedInputs ?? []), ...(options.expectedOutputs ?? [])].find((e) => !ACCEPTED_TYPES.has(e.type))?.type;
+  const expected = [...(options.expectedInputs ?? []), ...(options.expectedOutputs ?? [])];
+  for (const { languages } of expected) if (languages) Intl.getCanonicalLocales(languages);
+  return expected.find((e) => !ACCEPTED_TYPES.has(e.type))?.type;
 }
 
 interface Settings {
@@ -36,16 +40,6 @@ interface Settings {
 }
 
 const CREATING = Symbol('LanguageModel.create');
-
-/** Rejects with the signal's reason as soon as it aborts, whatever `work` is still doing. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 export class LanguageModel extends EventTarget {
   static async create(options: Api.LanguageModelCreateOptions = {}): Promise<LanguageModel> {
@@ -62,7 +56,7 @@ export class LanguageModel extends EventTarget {
       if ((await chosen.availability()) === 'unavailable') {
         throw new DOMException('No engine of this library can run the configured model on this device.', 'NotSupportedError');
       }
-      const record = await untilAborted(chosen.acquire(monitor.progress), signal);
+      const record = await chosen.acquire(monitor.progress, signal);
       monitor.done();
       const settings: Settings = {
         host: chosen,
@@ -93,8 +87,8 @@ export class LanguageModel extends EventTarget {
   }
 
   /** The spec keeps this to extensions; a library may answer it. */
-  static params(): Promise<Api.LanguageModelParams | null> {
-    return Promise.resolve(PARAMS);
+  static async params(): Promise<Api.LanguageModelParams | null> {
+    return (await LanguageModel.availability()) === 'unavailable' ? null : PARAMS;
   }
 
   oncontextoverflow: ((event: Event) => void) | null = null;
@@ -165,7 +159,7 @@ export class LanguageModel extends EventTarget {
     if (options.omitResponseConstraintInput && options.responseConstraint === undefined) {
       return Promise.reject(new TypeError('omitResponseConstraintInput needs a responseConstraint.'));
     }
-    return this.#operation(options.signal, async (signal) => (await this.#measure(input, options, signal)).requested);
+    return this.#operation(options.signal, async (signal) => (await this.#measure(input, options, signal, false)).requested);
   }
 
   measureInputUsage(input: Api.LanguageModelPrompt, options: Api.LanguageModelPromptOptions = {}): Promise<number> {
@@ -175,10 +169,7 @@ export class LanguageModel extends EventTarget {
   clone(options: Api.LanguageModelCloneOptions = {}): Promise<LanguageModel> {
     return this.#operation(options.signal, async (signal) => {
       // The model is loaded already: this only counts one more session on it.
-      await untilAborted(
-        this.#settings.host.acquire(() => {}),
-        signal,
-      );
+      await this.#settings.host.acquire(() => {}, signal);
       return new LanguageModel(CREATING, this.#settings, this.#conversation.clone());
     });
   }
@@ -222,7 +213,7 @@ export class LanguageModel extends EventTarget {
     signal: AbortSignal,
     room: number,
   ) {
-    const measured = await this.#measure(input, options ?? {}, signal);
+    const measured = await this.#measure(input, options ?? {}, signal, !this.#conversation.isEmpty);
     const plan = this.#conversation.planFit(measured.requested, this.#settings.window, append ? 0 : room);
     if ('quota' in plan) throw quotaExceeded(plan.requested, plan.quota);
     if (plan.evict > 0) {
@@ -232,8 +223,9 @@ export class LanguageModel extends EventTarget {
     return measured;
   }
 
-  async #measure(input: Api.LanguageModelPrompt, options: Api.LanguageModelPromptOptions, signal: AbortSignal) {
-    const canonical = canonicalPrompt(input, SUPPORTED_TYPES, !this.#conversation.isEmpty);
+  /** `hasAppendedInput`: a system message is refused (the spec measures without that check). */
+  async #measure(input: Api.LanguageModelPrompt, options: Api.LanguageModelPromptOptions, signal: AbortSignal, hasAppendedInput: boolean) {
+    const canonical = canonicalPrompt(input, SUPPORTED_TYPES, hasAppendedInput);
     let messages: RequestMessage[] = toChatMessages(canonical);
     const constraint = options.responseConstraint;
     if (constraint && !options.omitResponseConstraintInput) messages = withConstraintInput(messages, constraint);

@@ -11,6 +11,7 @@ import {
 } from '../../protocol/types.js';
 import { EngineClient, type EngineOptions } from '../client/engine-client.js';
 import { loadPart } from '../shared/code-part.js';
+import { untilAborted } from './signals.js';
 import type { Availability } from './types.js';
 
 export interface LanguageModelOptions extends EngineOptions {
@@ -54,15 +55,16 @@ export class ModelHost {
     return (await this.engine().isStored(record)) ? 'available' : 'downloadable';
   }
 
-  /** Loads the model (once for all sessions) and counts one more session on it. */
-  async acquire(onProgress: (progress: LoadProgress) => void): Promise<ModelRecord> {
+  /** Loads the model (once for all sessions) and counts one more session on it; a caller that gave up (`signal`) first counts none. */
+  async acquire(onProgress: (progress: LoadProgress) => void, signal: AbortSignal): Promise<ModelRecord> {
     this.listeners.add(onProgress);
+    this.loading ??= this.run(() => this.load()).catch((error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    });
+    const loading = this.loading;
     try {
-      this.loading ??= this.run(() => this.load()).catch((error: unknown) => {
-        this.loading = undefined;
-        throw error;
-      });
-      const record = await this.loading;
+      const record = await untilAborted(loading, signal);
       this.sessions++;
       return record;
     } finally {

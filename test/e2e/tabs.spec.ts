@@ -181,3 +181,22 @@ test("the holder's engine loses its device mid-answer: the guest is told, reload
   expect(await send(page, 'And here?')).toMatch(/^answer:./s); // its engine went for good: it joins (or hosts) the new one
   expect(await loadedEngines(context)).toBe(1);
 });
+
+test("two tabs under the README's strict policy with Trusted Types share one engine, with no refusal", async ({ page, context }) => {
+  const refusals: string[] = [];
+  const strictTab = async (tab: Page) => {
+    tab.on('console', (message) => {
+      if (/Content Security Policy|Refused to|Trusted ?Type/i.test(message.text())) refusals.push(message.text());
+    });
+    tab.on('pageerror', (error) => refusals.push(error.message));
+    await openPage(tab, '/pages/csp.html?csp=same-origin');
+    await addChat(tab, { autoload: '', 'max-tokens': '12' });
+    await waitReady(tab);
+  };
+  await strictTab(page);
+  const second = await context.newPage();
+  await strictTab(second);
+  expect(await loadedEngines(context)).toBe(1);
+  for (const tab of [second, page]) expect(await send(tab, 'Hello under a strict policy')).toMatch(/^answer:./s);
+  expect(refusals).toEqual([]);
+});
