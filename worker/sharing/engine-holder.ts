@@ -38,11 +38,6 @@ export class EngineHolder {
     };
   }
 
-  /** How many tabs other than this one it serves. */
-  get guestCount(): number {
-    return this.guests.size;
-  }
-
   progress(progress: LoadProgress): void {
     this.lastProgress = progress;
     this.broadcast({ type: 'progress', progress });

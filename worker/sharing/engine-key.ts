@@ -7,6 +7,11 @@ export function engineKey(record: ModelRecord): string {
   return `llama-chat:engine:${record.engine}:${record.id}:${fnv1a(stableJson(record))}`;
 }
 
+/** `engine:id` of the model an engine key names; undefined for any other lock name. */
+export function modelOfKey(name: string): string | undefined {
+  return /^llama-chat:engine:([^:]+):(.+):[0-9a-f]{8}$/.exec(name)?.slice(1, 3).join(':');
+}
+
 /** JSON with keys in order, so two tabs that build the same record differently agree. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;

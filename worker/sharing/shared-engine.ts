@@ -9,7 +9,7 @@ import type { ChatMessage, ModelRecord } from '../../protocol/types.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engines/engine.js';
 import { EngineHolder } from './engine-holder.js';
 import { RemoteModel } from './engine-guest.js';
-import { engineKey } from './engine-key.js';
+import { engineKey, modelOfKey } from './engine-key.js';
 import { turnQueue, type Seat } from './turn-queue.js';
 
 /** Failures after which the engine cannot answer again. */
@@ -42,7 +42,7 @@ export async function isHosted(record: ModelRecord): Promise<boolean> {
 export async function hostedModelIds(): Promise<Set<string>> {
   if (!canShare()) return new Set();
   const names = ((await navigator.locks.query()).held ?? []).map((lock) => lock.name ?? '');
-  return new Set(names.flatMap((name) => /^llama-chat:engine:([^:]+):(.+):[0-9a-f]{8}$/.exec(name)?.slice(1, 3).join(':') ?? []));
+  return new Set(names.flatMap((name) => modelOfKey(name) ?? []));
 }
 
 /** What this worker answers through: its own seat at the engine it hosts, or a remote one. */
@@ -83,13 +83,7 @@ class SharedModel implements LoadedModel {
     // Holders keep coming and going (or cannot answer): this worker keeps a model of its own.
     const own = await this.loadLocal(onProgress);
     const seat = turnQueue(own).seat();
-    this.backend = {
-      chat: (r, c) => own.chat(r, c),
-      countTokens: (m) => seat.countTokens(m),
-      interrupt: () => own.interrupt(),
-      unload: () => own.unload(),
-      lost: false,
-    };
+    this.backend = { ...seatCalls(seat), unload: () => own.unload(), lost: false };
   }
 
   async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
@@ -158,9 +152,7 @@ class SharedModel implements LoadedModel {
     };
     const seat: Seat = holder.ready(guarded);
     return {
-      chat: (request, onChunk) => seat.chat(request, onChunk),
-      countTokens: (messages) => seat.countTokens(messages),
-      interrupt: () => seat.interrupt(),
+      ...seatCalls(seat),
       get lost() {
         return retired;
       },
@@ -176,6 +168,15 @@ class SharedModel implements LoadedModel {
       },
     };
   }
+}
+
+/** A seat's calls, bound, as a backend answers through them. */
+function seatCalls(seat: Seat): Pick<Backend, 'chat' | 'countTokens' | 'interrupt'> {
+  return {
+    chat: (request, onChunk) => seat.chat(request, onChunk),
+    countTokens: (messages) => seat.countTokens(messages),
+    interrupt: () => seat.interrupt(),
+  };
 }
 
 /** The engine's lock when no one holds it: resolves with its release, or undefined when held. */
