@@ -20,6 +20,8 @@ export interface LoadOptions {
 export interface WorkerApi {
   /** Takes the life lock `name` (protocol/life-lock.ts), so the page sees this worker end; resolves once held. */
   holdLifeLock(name: string): Promise<void>;
+  /** Answers at once: a worker that does not is stuck (src/client/heartbeat.ts). */
+  ping(): Promise<void>;
   /**
    * Downloads (when not stored) and loads `record`, replacing any model loaded before; shared
    * by default with every tab and element of the origin that loads the same record (worker/sharing/).

@@ -61,6 +61,8 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
   const host: WorkerApi = {
     holdLifeLock,
 
+    async ping() {},
+
     async load(record, onProgress, { shared = true } = {}) {
       await loaded?.unload();
       loaded = undefined;

@@ -8,7 +8,7 @@ import { loadPart } from '../shared/code-part.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import { withAbsoluteUrls } from '../models/model-urls.js';
 import { openAiFetch, type FetchFunction } from './openai-http.js';
-import { WorkerConnection } from './worker-connection.js';
+import { WorkerConnection, WorkerStuck } from './worker-connection.js';
 import type {
   CachedModel,
   ChatCompletion,
@@ -107,7 +107,9 @@ export class EngineClient {
 
   async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}, options?: LoadOptions): Promise<void> {
     const resolved = withAbsoluteUrls(record);
-    return this.call((api) => api.load(resolved, proxy(onProgress), options));
+    const load = () => this.call((api) => api.load(resolved, proxy(onProgress), options), { watchResponsive: true });
+    // A worker that got stuck loading is ended (heartbeat.ts); one fresh worker tries again.
+    return load().catch((error: unknown) => (error instanceof WorkerStuck ? load() : Promise.reject(error)));
   }
 
   /** Streams the answer to `request`; leaving the loop early interrupts the answer. */
@@ -214,16 +216,19 @@ export class EngineClient {
     };
   }
 
-  private async call<T>(use: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
-    const { remote, died } = this.start();
+  private async call<T>(use: (api: Remote<WorkerApi>) => Promise<T>, { watchResponsive = false } = {}): Promise<T> {
+    const connection = this.start();
+    const stopWatching = watchResponsive ? connection.watchResponsive() : undefined;
     try {
-      return await Promise.race([use(remote), died]);
+      return await Promise.race([use(connection.remote), connection.died]);
     } catch (error) {
       throw toLlamaChatError(error);
+    } finally {
+      stopWatching?.();
     }
   }
 
-  private start(): { remote: Remote<WorkerApi>; died: Promise<never> } {
+  private start(): WorkerConnection {
     if (!this.connection) {
       const connection = new WorkerConnection(() => {
         if (this.connection === connection) this.connection = undefined; // the next call starts a fresh one

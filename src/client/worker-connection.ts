@@ -1,10 +1,12 @@
 // One engine worker and the ways it can end: a crash (an `error` event), a silent end (its life
-// lock is released: close(), a killed thread, a tab discard), or terminate(). `died` rejects
-// with what the person should read, so no call on this worker waits forever.
+// lock is released: close(), a killed thread, a tab discard), a stuck thread (while watched:
+// heartbeat.ts), or terminate(). `died` rejects with what the person should read, so no call
+// on this worker waits forever.
 import { wrap, type Remote } from 'comlink';
 import { LlamaChatError } from '../../protocol/errors.js';
 import { whenReleased } from '../../protocol/life-lock.js';
 import type { WorkerApi } from '../../protocol/worker-api.js';
+import { watchHeartbeat } from './heartbeat.js';
 import { spawnWorker } from './spawn-worker.js';
 
 export class WorkerConnection {
@@ -39,6 +41,14 @@ export class WorkerConnection {
       .catch(() => {}); // a worker that cannot answer at all is caught by its error event
   }
 
+  /** Until the returned stop: a worker that stops answering is ended with WorkerStuck. */
+  watchResponsive(): () => void {
+    return watchHeartbeat(
+      () => this.remote.ping(),
+      () => this.end(new WorkerStuck()),
+    );
+  }
+
   /** Ends the worker at once; calls still under way fail with `reason`. */
   terminate(reason = new LlamaChatError('aborted', 'The chat engine was unloaded.')): void {
     this.end(reason);
@@ -63,4 +73,11 @@ function crashed(detail: string): LlamaChatError {
 
 function vanished(): LlamaChatError {
   return new LlamaChatError('worker-crashed', 'The chat engine stopped without a word (its worker ended). Try again; it will restart.');
+}
+
+/** The worker's thread stopped answering; it was ended. A fresh worker may well not be stuck. */
+export class WorkerStuck extends LlamaChatError {
+  constructor() {
+    super('worker-crashed', 'The chat engine stopped responding, so it was stopped. Try again; it will restart.');
+  }
 }

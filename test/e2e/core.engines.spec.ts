@@ -46,7 +46,7 @@ async function openChat(remote: RemotePage, record: ModelRecord, attributes: Rec
   );
 }
 
-/** Waits until the element is ready; fails at once with its error if it reports one. */
+/** Waits until the element is ready; fails at once with its error if it reports one, or with what it shows when it never gets there. */
 async function ready(remote: RemotePage): Promise<void> {
   const outcome = await waitForFunction(
     remote,
@@ -58,9 +58,29 @@ async function ready(remote: RemotePage): Promise<void> {
     },
     undefined,
     150_000,
-  );
+  ).catch(async (error: Error) => {
+    throw new Error(`${error.message.split('\n')[0]}\nWhat the page shows: ${JSON.stringify(await whereItStands(remote))}`);
+  });
   if ((outcome as { error?: unknown }).error)
     throw new Error(`<llama-chat> failed: ${JSON.stringify((outcome as { error?: unknown }).error)}`);
+}
+
+/** The element's status and text, its events, and the origin's Web Locks: what a load that never ends waits on. */
+function whereItStands(remote: RemotePage): Promise<unknown> {
+  return remote
+    .evaluate(async () => {
+      const page = window as unknown as { recorded: { type: string; detail: unknown }[]; chat: HTMLElement & { status: string } };
+      const locks = await navigator.locks.query();
+      return {
+        status: page.chat.status,
+        text: (page.chat.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 400),
+        events: page.recorded.map((e) => e.type),
+        lastProgress: page.recorded.filter((e) => e.type === 'llama-chat-progress').at(-1)?.detail,
+        held: locks.held?.map((l) => `${l.name} (${l.mode})`),
+        pending: locks.pending?.map((l) => `${l.name} (${l.mode})`),
+      };
+    })
+    .catch((error: unknown) => String(error));
 }
 
 function send(remote: RemotePage, text: string): Promise<string> {
@@ -95,10 +115,15 @@ test('stop() ends an answer, keeps what came, and the next send works', async ({
       if (tokens === 3) void chat.stop();
     });
     const reply = await chat.send('Tell me a long story');
-    return { reply, tokens, status: chat.status };
+    await (chat as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const answer = [...(chat.shadowRoot?.querySelectorAll('.message.assistant') ?? [])].at(-1);
+    return { reply, tokens, status: chat.status, stopped: answer?.querySelector('.note')?.textContent?.trim() === 'Stopped' };
   });
   expect(result.tokens).toBeGreaterThanOrEqual(3);
-  expect(result.tokens).toBeLessThan(100); // not the 400 asked for
+  // Stopped by the engine (finish "abort"), not run to the 400 asked for; how many tokens were
+  // already on their way when the stop arrived depends on the machine's load.
+  expect(result.stopped).toBe(true);
+  expect(result.tokens).toBeLessThan(400);
   expect(result.reply.length).toBeGreaterThan(0);
   expect(result.status).toBe('ready');
   await remote.evaluate(() => (window as unknown as { chat: HTMLElement }).chat.setAttribute('max-tokens', '8'));

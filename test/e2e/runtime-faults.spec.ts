@@ -1,4 +1,5 @@
-// Runtime faults: a worker that dies mid-answer, and many rapid send/stop cycles.
+// Runtime faults: a worker that dies mid-answer, one that gets stuck while it loads, and many
+// rapid send/stop cycles.
 import { expect, test } from '@playwright/test';
 import { recordFigures } from './figures.js';
 import { addChat, events, openPage, waitReady } from './helpers.js';
@@ -54,6 +55,26 @@ test('a worker that crashes mid-answer: worker-crashed, partial answer kept and 
   await expect(page.locator('llama-chat [part=error]')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
   recordFigures(testInfo, { faultsSurvived: 1 });
+});
+
+test('a worker whose thread gets stuck while it loads is ended, and a fresh one loads the model with no error shown', async ({ page }) => {
+  test.setTimeout(150_000); // the stuck worker is given 45 s (src/client/heartbeat.ts)
+  let served = 0;
+  await page.route('**/llama-chat-worker.js', async (route) => {
+    served += 1;
+    const response = await route.fetch();
+    // The first worker's thread blocks for good where it starts a worker of its own, as
+    // Firefox's engine worker did under load (starting llama.cpp's worker).
+    const stuck = served === 1 ? 'self.Worker = class extends Worker { constructor() { for (;;); } };\n' : '';
+    await route.fulfill({ response, body: stuck + (await response.text()) });
+  });
+  await openPage(page);
+  await addChat(page, { autoload: '', 'max-tokens': '8' });
+  await waitReady(page);
+  expect(served).toBe(2);
+  expect(await events(page, 'llama-chat-error')).toEqual([]);
+  expect((await page.evaluate(() => window.chat.send('Hello'))).length).toBeGreaterThan(0);
+  expect(await engineWorkers(page)).toHaveLength(1); // the stuck one is gone
 });
 
 test('50 rapid send/stop cycles: no hang, no leaked workers, ports or listeners', async ({ page }, testInfo) => {
