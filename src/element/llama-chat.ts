@@ -1,6 +1,5 @@
 // <llama-chat>: the public element. Attributes and rendering live here; the behaviour is in ChatSession beside it.
 import { html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { ChatSession } from '../session/chat-session.js';
 import { sessionHost } from './element-settings.js';
 import { composerButton, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
@@ -235,11 +234,9 @@ export class LlamaChat extends LitElement {
         </header>
         <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
           ${messages.length > 0 ? nothing : this.waitingForConsent ? this.consent.view() : status === 'ready' ? emptyView : nothing}
-          ${repeat(
-            messages,
-            (_, i) => i,
-            (m) =>
-              m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+          ${messages.map((m) =>
+            // Lit keeps each message's nodes by position: an answer renders in place as it streams.
+            m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
           )}
           ${waitingView(this.session.waiting)}
         </div>
