@@ -2,6 +2,7 @@
 // round (side by side), and a plain statement wherever something could not be measured.
 import type { EntryWeight } from './entry-weight.js';
 import type { ModelLoadRuns, LoadMeasurement } from './model-load.js';
+import type { MemoryPeaks } from './memory-sampler.js';
 import { pairedDifferences, pairedRatios, percentile, summarize, type Summary } from './stats.js';
 import type { CompatBuildRuns } from './compat-build.js';
 import type { ThreadsRuns } from './threads.js';
@@ -77,8 +78,10 @@ export interface Figures {
   memory: {
     cold: MemoryRatios;
     warm: MemoryRatios;
-    /** wllama alone fed the stored Blob: the engine's own copies, without our layers. */
-    wllamaAlonePeakRendererRssPerModelByte: Summary | undefined;
+    /** wllama alone loading the stored file (OPFS) in a fresh tab: the engine's own need, the yardstick. */
+    wllamaAlone: BesideAlone | undefined;
+    /** The same where OPFS is refused and the model is kept in IndexedDB. */
+    indexedDb: { warm: MemoryRatios; wllamaAlone: BesideAlone | undefined };
     /** Peak renderer RSS growth of a load of the tiny model: what any load costs (code, workers, buffers). */
     fixedRendererRssMB: Summary | undefined;
     /** (warm peak − tiny peak) ÷ (model bytes − tiny bytes): what the model's own bytes cost, per byte. */
@@ -95,6 +98,32 @@ interface MemoryRatios {
   allProcessesRssPerModelByte: Summary | undefined;
   /** A second after the load, the model in place. */
   rendererRssSettledPerModelByte: Summary | undefined;
+}
+
+/** wllama alone, and the library's warm load over it (paired by round), per model byte. */
+interface BesideAlone {
+  peak: Summary;
+  settled: Summary;
+  /** Library peak − wllama alone's peak (goal ≤ 0.1). */
+  peakOver: Summary;
+  /** Library settled − wllama alone's settled (goal ≤ 0.05). */
+  settledOver: Summary;
+}
+
+function besideAlone(warm: readonly LoadMeasurement[], alone: readonly MemoryPeaks[], modelBytes: number): BesideAlone | undefined {
+  const perByte = (values: (number | undefined)[]): number[] | undefined =>
+    values.every((v): v is number => v !== undefined) ? values.map((v) => v / modelBytes) : undefined;
+  const peak = perByte(alone.map((a) => a.rendererRss));
+  const settled = perByte(alone.map((a) => a.rendererRssSettled));
+  const warmPeak = perByte(warm.map((l) => l.memory.rendererRss));
+  const warmSettled = perByte(warm.map((l) => l.memory.rendererRssSettled));
+  if (!peak || !settled || !warmPeak || !warmSettled || peak.length === 0) return undefined;
+  return {
+    peak: summarize(peak),
+    settled: summarize(settled),
+    peakOver: summarize(pairedDifferences(warmPeak, peak)),
+    settledOver: summarize(pairedDifferences(warmSettled, settled)),
+  };
 }
 
 const perVariant = <T>(make: (variant: Variant) => T): PerVariant<T> =>
@@ -139,7 +168,6 @@ export function computeFigures(input: {
   const storeRead = parts.map((p) => mbps(p.store.handlesMs + p.store.storeMs));
   const rawRead = parts.map((p) => mbps(p.rawReadMs));
   const ingestMemory = parts.map((p) => mbps(p.ingestMs.memory));
-  const wllamaAlone = parts.map((p) => p.storedIngestMemory.rendererRss);
   const fixedPeak = modelLoad.fixed.map((l) => l.memory.rendererRss);
   const fixedSettled = modelLoad.fixed.map((l) => l.memory.rendererRssSettled);
   const beyondFixed = (pick: (l: LoadMeasurement) => number | undefined, fixed: (number | undefined)[]): Summary | undefined => {
@@ -239,9 +267,11 @@ export function computeFigures(input: {
     memory: {
       cold: memoryRatios(modelLoad.cold, modelBytes),
       warm: memoryRatios(modelLoad.warm, modelBytes),
-      wllamaAlonePeakRendererRssPerModelByte: wllamaAlone.every((v): v is number => v !== undefined)
-        ? summarize(wllamaAlone.map((v) => v / modelBytes))
-        : undefined,
+      wllamaAlone: besideAlone(modelLoad.warm, modelLoad.alone, modelBytes),
+      indexedDb: {
+        warm: memoryRatios(modelLoad.indexedDb.warm, modelBytes),
+        wllamaAlone: besideAlone(modelLoad.indexedDb.warm, modelLoad.indexedDb.alone, modelBytes),
+      },
       fixedRendererRssMB: fixedPeak.every((v): v is number => v !== undefined) ? summarize(fixedPeak.map((v) => v / 1e6)) : undefined,
       warmPeakPerModelByteBeyondFixed: beyondFixed((l) => l.memory.rendererRss, fixedPeak),
       warmSettledPerModelByteBeyondFixed: beyondFixed((l) => l.memory.rendererRssSettled, fixedSettled),
@@ -249,7 +279,10 @@ export function computeFigures(input: {
         'Sampled every 25 ms from outside the page during createEngine(): main-thread JS heap from CDP Performance.getMetrics ' +
         "(JSHeapUsedSize); resident memory (VmRSS in /proc) of the renderer process and of all this browser's processes. " +
         'Each figure is the peak minus the value just before the load; "settled" is the value a second after the load ' +
-        'ended, the model still loaded. What any load costs is the tiny model loaded the same way in the same round; what ' +
+        'ended, the model still loaded. wllama alone is wllama on the page (its own worker, no worker of ours) loading ' +
+        "the same stored file (the store's OPFS file, or where OPFS is refused its IndexedDB Blob) in a fresh tab, kept " +
+        'loaded, in the same round; "over wllama alone" is the library minus that, paired by round. ' +
+        'What any load costs is the tiny model loaded the same way in the same round; what ' +
         "the model's own bytes cost is the rest, per byte (1.0 is the weights held once, in llama.cpp's wasm memory).",
       notMeasured: [
         "JS heap of the workers (ours and wllama's): Performance.getMetrics covers only the page's main thread, and " +

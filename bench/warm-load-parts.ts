@@ -7,15 +7,12 @@ import type { BrowserContext } from 'playwright-core';
 import type { ModelRecord } from '../protocol/types.js';
 import { openBenchPage } from './bench-page.js';
 import { roundInTurn } from './rotation.js';
-import { sampleDuring, type MemoryPeaks } from './memory-sampler.js';
 import type { IngestSource, StoreReadRun } from './page/protocol.js';
 
 export interface WarmLoadParts {
   store: StoreReadRun;
   /** wllama alone, new Wllama() → loadModel() resolved. */
   ingestMs: Record<IngestSource, number>;
-  /** Memory while wllama alone ingests the stored Blob: which copies are the engine's own. */
-  storedIngestMemory: MemoryPeaks;
   rawReadMs: number;
 }
 
@@ -38,32 +35,19 @@ const SOURCES: readonly IngestSource[] = ['memory', 'bytes', 'stored'];
 
 export async function measureWarmLoadParts(
   context: BrowserContext,
-  userDataDir: string,
   model: { record: ModelRecord; path: string; wasmUrl: string },
   round: number,
 ): Promise<WarmLoadParts> {
   timeRawRead(model.path); // into the page cache, as the browser's own files are after a first load
   const rawReadMs = timeRawRead(model.path);
   const page = await openBenchPage(context);
-  const session = await context.newCDPSession(page);
   try {
     const store = await page.evaluate((id) => window.bench.readStore(id), model.record.id);
-    let storedIngestMemory: MemoryPeaks | undefined;
-    const ingestMs = await roundInTurn(SOURCES, round, async (source) => {
-      const ingest = () =>
-        page.evaluate(({ r, wasm, source }) => window.bench.wllamaIngest(r, wasm, source), {
-          r: model.record,
-          wasm: model.wasmUrl,
-          source,
-        });
-      if (source !== 'stored') return ingest();
-      const { result, peaks } = await sampleDuring(session, userDataDir, ingest);
-      storedIngestMemory = peaks;
-      return result;
-    });
-    return { store, ingestMs, storedIngestMemory: storedIngestMemory!, rawReadMs };
+    const ingestMs = await roundInTurn(SOURCES, round, (source) =>
+      page.evaluate(({ r, wasm, source }) => window.bench.wllamaIngest(r, wasm, source), { r: model.record, wasm: model.wasmUrl, source }),
+    );
+    return { store, ingestMs, rawReadMs };
   } finally {
-    await session.detach();
     await page.close();
   }
 }

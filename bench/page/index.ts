@@ -4,7 +4,7 @@ import { loadWithEngine, unloadEngine } from './load.js';
 import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-ready.js';
 import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
-import { readStore, wllamaIngest } from './warm-load.js';
+import { loadAlone, readStore, unloadAlone, wllamaIngest } from './warm-load.js';
 
 const bench: BenchApi = {
   prepareThreads,
@@ -19,6 +19,8 @@ const bench: BenchApi = {
   unloadEngine,
   readStore,
   wllamaIngest,
+  loadAlone,
+  unloadAlone,
 };
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

@@ -94,6 +94,9 @@ export interface BenchApi {
   unloadEngine(): Promise<void>;
   readStore(id: string): Promise<StoreReadRun>;
   wllamaIngest(record: ModelRecord, wasmUrl: string, source: IngestSource): Promise<number>;
+  /** wllama alone loads the stored file in this tab and keeps it (ms to ready), until unloadAlone(). */
+  loadAlone(record: ModelRecord, wasmUrl: string): Promise<number>;
+  unloadAlone(): Promise<void>;
 }
 
 declare global {

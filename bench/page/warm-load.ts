@@ -3,7 +3,8 @@
 // as a plain Blob, and wllama alone ingesting the same bytes from a Blob in memory, from bytes
 // in memory without a Blob, and from the stored file as a plain Blob.
 import type { ModelRecord } from 'llama-chat';
-import { timeDirectLoad } from './direct-wllama.js';
+import type { Wllama } from '@wllama/wllama/esm/index.js';
+import { loadDirectWllama, timeDirectLoad } from './direct-wllama.js';
 import type { IngestSource, StoreReadRun } from './protocol.js';
 
 const STORE_DATABASE = 'llama-chat-store';
@@ -132,4 +133,19 @@ export async function wllamaIngest(record: ModelRecord, wasmUrl: string, source:
   const file =
     source === 'stored' ? (await storedFile(record.id)).file : source === 'memory' ? new Blob([inMemory!]) : bytesAsBlob(inMemory!);
   return timeDirectLoad(file, record, wasmUrl);
+}
+
+let alone: Wllama | undefined;
+
+/** wllama alone loading the stored file in this tab, kept until unloadAlone(): the yardstick for the library's memory. */
+export async function loadAlone(record: ModelRecord, wasmUrl: string): Promise<number> {
+  const { file } = await storedFile(record.id);
+  const startedAt = performance.now();
+  alone = await loadDirectWllama(file, record, wasmUrl);
+  return performance.now() - startedAt;
+}
+
+export async function unloadAlone(): Promise<void> {
+  await alone?.exit();
+  alone = undefined;
 }
