@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { statSync } from 'node:fs';
 import { CDN_ORIGIN } from '../server.js';
 import { MEDIUM_MODEL_FILE, MLC_BAD_SIZE_DIR } from './global-setup.js';
@@ -89,11 +89,44 @@ test('cache.list/delete/estimate see MLC models (complete and partial) beside a 
     expect.objectContaining({ id: MLC_ID, engine: 'web-llm', bytes: total, complete: true }),
   ]);
   for (const model of result.listed) expect(model.lastUsed).toBeGreaterThan(Date.now() - 60_000);
-  // Random weights do not compress: deleting the MLC model frees about its size.
-  expect(result.before - result.afterMlc).toBeGreaterThan(total * 0.8);
+  // Random weights do not compress: deleting the MLC model frees about its size, where the browser
+  // gives back deleted IndexedDB values at once (Chromium 150's LevelDB store keeps them until it
+  // compacts, which no page can ask for: there, as much as deleting the same bytes by hand frees).
+  const freedByHand = await freedByDeletingInIndexedDb(page, total);
+  test.info().annotations.push({ type: 'IndexedDB', description: `deleting ${total} bytes by hand freed ${freedByHand}` });
+  expect(result.before - result.afterMlc).toBeGreaterThan(Math.min(total, freedByHand) * 0.8);
   expect(byId(result.listedAfter).map((m) => m.id)).toEqual(['medium', 'mlc-partial']);
   expect(result.listedLast.map((m) => m.id)).toEqual(['medium']);
   for (const database of ['webllm/model', 'webllm/config', 'webllm/wasm'] as const)
     expect(await webLlmEntries(page, database), database).toEqual([]);
   expect(await storeManifestIds(page)).toEqual(['medium']);
 });
+
+/** What `navigator.storage.estimate()` says deleting `bytes` of random data from IndexedDB frees, in this browser now. */
+async function freedByDeletingInIndexedDb(page: Page, bytes: number): Promise<number> {
+  return page.evaluate(async (bytes) => {
+    const done = <T>(request: IDBRequest<T> | IDBTransaction) =>
+      new Promise<void>((resolve, reject) => {
+        if (request instanceof IDBTransaction) request.oncomplete = () => resolve();
+        else request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB failed'));
+      });
+    const open = indexedDB.open('deletion-probe');
+    open.onupgradeneeded = () => open.result.createObjectStore('values');
+    await done(open);
+    const db = open.result;
+    const value = new Uint8Array(bytes);
+    for (let at = 0; at < bytes; at += 65536) crypto.getRandomValues(value.subarray(at, at + 65536));
+    const write = db.transaction('values', 'readwrite');
+    write.objectStore('values').put(value.buffer, 'random');
+    await done(write);
+    const stored = (await navigator.storage.estimate()).usage ?? 0;
+    const erase = db.transaction('values', 'readwrite');
+    erase.objectStore('values').delete('random');
+    await done(erase);
+    const freed = stored - ((await navigator.storage.estimate()).usage ?? 0);
+    db.close();
+    await done(indexedDB.deleteDatabase('deletion-probe'));
+    return freed;
+  }, bytes);
+}
