@@ -55,6 +55,7 @@ export default tseslint.config(
     ignores: [
       'test/consumers/apps/',
       'dist/',
+      'bench/.dist-other-wllama/',
       'node_modules/',
       'test-results/',
       'test/.generated/',

@@ -91,6 +91,16 @@ function workerChunkName(chunk: { name: string; facadeModuleId: string | null })
  */
 const PROMPT_API = 'language-model';
 
+/**
+ * `vite build --mode other-wllama` builds the same element on the other wllama the bench compares
+ * with (package.json's `wllama-other` and `wllama-compat-other`) into bench/.dist-other-wllama.
+ */
+const OTHER_WLLAMA = 'other-wllama';
+const otherWllama = [
+  { find: /^@wllama\/wllama\//, replacement: 'wllama-other/' },
+  { find: /^@wllama\/wllama-compat\//, replacement: 'wllama-compat-other/' },
+];
+
 // `npm run build` → dist/llama-chat.js (the element), its worker and the wasm, all found
 // relative to import.meta.url so dist/ can be served from any path or origin (a CDN).
 // `npm start` serves demo/ from the sources.
@@ -103,6 +113,7 @@ export default defineConfig(({ mode }) => ({
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
   plugins: [keepWorkerPattern(), plainDynamicImports(), rootOpensDemo()],
+  resolve: { alias: mode === OTHER_WLLAMA ? otherWllama : [] },
   worker: {
     format: 'es',
     plugins: () => [relativeAssetUrls()],
@@ -132,7 +143,7 @@ export default defineConfig(({ mode }) => ({
     // No preload helper around the lazy parts: it resolves them with import.meta.resolve,
     // which webpack turns into "Cannot find module" (and the parts are small, loaded once).
     modulePreload: false,
-    outDir: 'dist',
+    outDir: mode === OTHER_WLLAMA ? 'bench/.dist-other-wllama' : 'dist',
     target: 'es2022',
     emptyOutDir: mode !== PROMPT_API,
     sourcemap: true,

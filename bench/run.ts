@@ -17,6 +17,8 @@ import { measureThreads } from './threads.js';
 import { measureTokenPath } from './token-path.js';
 import { measureSharedEngine } from './shared-engine.js';
 import { renderSharedEngine } from './shared-engine-report.js';
+import { measureEngineVersions } from './engine-versions.js';
+import { renderEngineVersions } from './engine-versions-report.js';
 import { PAGE_ORIGIN, startServer } from '../test/server.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -119,6 +121,17 @@ try {
     prompt: 'Tell me about the world.',
   });
 
+  log(`9 the engine's version: the library on the shipped wllama and on the other one, ${settings.loadRounds} rounds`);
+  const engineVersions = await measureEngineVersions(browser.context, {
+    userDataDir: browser.userDataDir,
+    tiny,
+    large: modelRecord(LARGE, PAGE_ORIGIN, largeModelBytes),
+    largeBytes: largeModelBytes,
+    rounds: settings.loadRounds,
+    prompt: settings.prompt,
+    maxTokens: 48,
+  });
+
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: describeCommit(),
@@ -146,9 +159,13 @@ try {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(
     `${RESULTS}latest.json`,
-    JSON.stringify({ ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild, sharedEngine } }, null, 2) + '\n',
+    JSON.stringify(
+      { ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild, sharedEngine, engineVersions } },
+      null,
+      2,
+    ) + '\n',
   );
-  const markdown = `${renderMarkdown(report)}\n${renderSharedEngine(sharedEngine)}`;
+  const markdown = `${renderMarkdown(report)}\n${renderSharedEngine(sharedEngine)}\n${renderEngineVersions(engineVersions)}`;
   writeFileSync(`${RESULTS}latest.md`, markdown);
   console.log('\n' + markdown);
   const readme = fileURLToPath(new URL('../README.md', import.meta.url));

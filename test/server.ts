@@ -7,6 +7,8 @@
 //   /control/report?id=ID  POST: what pages/visit.html saw of a visit; GET: that report (404 until then)
 //   /bench/…    the benchmark's pages and their compiled scripts (bench/pages, bench/.build)
 //   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
+//   /dist-other-wllama/…  the library built on the other wllama the bench compares with
+//               (`vite build --mode other-wllama`; pages: ?dist=other-wllama)
 //   /models/…   generated model files, with HTTP Range; fault injection by query:
 //               ?status=404 answers that status, ?drop=N closes the connection after N bytes,
 //               ?stall=MS waits that long between the headers and the body (a slow download),
@@ -46,6 +48,7 @@ const MOUNTS: Record<string, string> = {
   '/models/': join(ROOT, 'test/.generated'),
   '/mlc/': join(ROOT, 'test/.generated/mlc'),
   '/bench/': join(ROOT, 'bench'),
+  '/dist-other-wllama/': join(ROOT, 'bench/.dist-other-wllama'),
   '/vendor/wllama/': join(ROOT, 'node_modules/@wllama/wllama/esm'),
   '/vendor/web-llm/': join(ROOT, 'node_modules/@mlc-ai/web-llm/lib'),
 };
@@ -177,7 +180,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (extname(file) === '.html') {
     const which = url.searchParams.get('dist');
     const dist =
-      which === 'cross' ? `${CDN_ORIGIN}/dist/` : which?.startsWith('without-') || which === 'cached' ? `/dist-${which}/` : '/dist/';
+      which === 'cross'
+        ? `${CDN_ORIGIN}/dist/`
+        : which?.startsWith('without-') || which === 'cached' || which === 'other-wllama'
+          ? `/dist-${which}/`
+          : '/dist/';
     const html = (await readFile(file, 'utf8')).replaceAll('%DIST%', dist);
     return void res.writeHead(200, { 'Content-Type': type }).end(html);
   }

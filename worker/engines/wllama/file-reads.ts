@@ -3,8 +3,9 @@
 // memory). When the model is a file in the store's OPFS folder, llama.cpp's worker reads it
 // itself instead: a read-only synchronous read per request, into buffers it reuses and
 // frees itself. No round trip, no Blob read, no garbage the size of the model left behind.
-// Anything that goes wrong sends the request on to wllama as before. (wllama 3.8.1's protocol,
-// pinned in package.json: fs.read_req [name, offset, size] → fs.read_res [ArrayBuffer].)
+// Anything that goes wrong sends the request on to wllama as before. (wllama's protocol, the same
+// from 3.8.1 to 3.13.0 and checked by test/e2e/wllama-contract.spec.ts: fs.read_req [name, offset,
+// size] → fs.read_res [ArrayBuffer].)
 
 export interface ModelFileLocation {
   /** The store's OPFS folder and the file's name in it (worker/store/model-files.ts). */

@@ -1,5 +1,5 @@
-// JSON Schema → GBNF, for llama.cpp's `grammar`. wllama 3.8.1 would convert `response_format`
-// itself, but its chat parser wraps the schema's grammar in the chat template's generation prompt
+// JSON Schema → GBNF, for llama.cpp's `grammar`. wllama would convert `response_format` itself,
+// but (seen in 3.8.1) its chat parser wraps the schema's grammar in the chat template's generation prompt
 // ("<|im_start|>assistant\n" …), which the grammar sampler then fails to start with ("Failed to
 // initialize samplers"). A grammar of our own also enforces exactly the keywords
 // worker/structured/schema-support.ts admits. Properties come in their declared order
