@@ -3,6 +3,7 @@
 import { LlamaChatError } from '../../protocol/errors.js';
 import type { LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { Sink } from '../../protocol/worker-api.js';
+import { bodyReader, type BodyRead, type BodyReader } from './body-reader.js';
 import { chunkBytesFor } from './chunk-size.js';
 import { deleteModel, getManifest, putChunk, putManifest, type ModelManifest } from './database.js';
 import { chunkDigest } from './digest.js';
@@ -83,7 +84,7 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   };
   report(true);
 
-  const buffer = new Uint8Array(chunkBytes);
+  let buffer = new Uint8Array(chunkBytes);
   let filled = 0;
   const storeChunk = async () => {
     // Storing copies the bytes (to disk or into a Blob), so the one buffer is reused for every chunk.
@@ -95,30 +96,25 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
     await storeOrFail(() => putChunk(manifest, index, bytes));
   };
 
-  const reader = response.body!.getReader();
+  const body = bodyReader(response.body!);
   for (;;) {
-    const { done, value } = await readOrFail(reader, record);
-    if (done) break;
+    const read = await readOrFail(body, buffer, filled, record);
+    buffer = read.buffer;
+    if (read.done) break;
     // More than Content-Length can only be a compressed body whose encoding this page may not read.
-    if (size && loaded + value.length > size) size = 0;
+    if (size && loaded + read.bytes > size) size = 0;
     const limit = exactSize ?? byteLimit(record, size);
-    if (loaded + value.length > limit) {
-      await reader.cancel().catch(() => {});
+    if (loaded + read.bytes > limit) {
+      await body.cancel().catch(() => {});
       await deleteModel(record.id);
       throw new LlamaChatError(
         'integrity',
         `The server sent more than the ${limit} bytes expected for ${record.id}, so the download was stopped and discarded. Check the model URL and the record's sizeBytes.`,
       );
     }
-    let offset = 0;
-    while (offset < value.length) {
-      const take = Math.min(value.length - offset, chunkBytes - filled);
-      buffer.set(value.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === chunkBytes) await storeChunk();
-    }
-    loaded += value.length;
+    filled += read.bytes;
+    loaded += read.bytes;
+    if (filled === chunkBytes) await storeChunk();
     report(false);
   }
   if (filled > 0) await storeChunk();
@@ -205,12 +201,9 @@ function shownUrl(url: string): string {
   return origin + pathname;
 }
 
-async function readOrFail(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  record: ModelRecord,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readOrFail(body: BodyReader, buffer: Uint8Array<ArrayBuffer>, from: number, record: ModelRecord): Promise<BodyRead> {
   try {
-    return await reader.read();
+    return await body.readInto(buffer, from);
   } catch {
     throw new LlamaChatError('network', `The connection dropped while downloading ${record.id}. Try again to resume where it stopped.`);
   }

@@ -1,8 +1,8 @@
 // While a model loads, llama.cpp asks for the file a tensor at a time ("fs.read_req" to wllama
 // in our worker, which reads the Blob and sends the bytes back for llama.cpp to copy into its
 // memory). When the model is a file in the store's OPFS folder, llama.cpp's worker reads it
-// itself instead: a read-only synchronous read per request, into buffers it reuses and
-// frees itself. No round trip, no Blob read, no garbage the size of the model left behind.
+// itself instead: a read-only synchronous read per request, into a buffer it frees as soon as
+// llama.cpp has copied it. No round trip, no Blob read, no garbage left behind.
 // Anything that goes wrong sends the request on to wllama as before. (wllama's protocol, the same
 // from 3.8.1 to 3.13.0 and checked by test/e2e/wllama-contract.spec.ts: fs.read_req [name, offset,
 // size] → fs.read_res [ArrayBuffer].)
@@ -13,52 +13,25 @@ export interface ModelFileLocation {
   name: string;
 }
 
-/** The largest tensor answered from the one resizable buffer (address space reserved, not memory). */
-const MAX_ANSWER_BYTES = 1024 * 1024 * 1024;
-
 /** Installed in llama.cpp's worker before its own code. Self-contained: its source is what runs there. */
-function readModelFileHere(location: ModelFileLocation, maxAnswerBytes: number): void {
+function readModelFileHere(location: ModelFileLocation): void {
   type Reader = { read(buffer: Uint8Array, options: { at: number }): number; close(): void };
   type FileHandle = FileSystemFileHandle & { createSyncAccessHandle(options?: { mode?: 'read-only' }): Promise<Reader> };
   const post = self.postMessage.bind(self) as (message: unknown, transfer?: Transferable[]) => void;
   let file: Promise<FileHandle> | undefined;
 
-  // Two buffers for the whole load, whatever its size: the file is read into `scratch` (grown to
-  // the largest tensor so far), and llama.cpp is answered with `answer`, one resizable buffer set
-  // to each request's size and filled from it (a read may not go into a resizable buffer).
-  // llama.cpp copies each answer before it asks again, so nothing is allocated per tensor, and
-  // both are let go as soon as the load ends. (Measured: peak and settled memory both lower than
-  // with a buffer kept per tensor size, and than answering with `scratch` itself.)
-  type Resizable = ArrayBuffer & { resize(length: number): void };
-  let scratch = new ArrayBuffer(0);
-  let answer: Resizable | undefined;
-  const letGo = (buffer: ArrayBuffer | undefined): void => {
+  // One buffer per request, of its size: the file is read straight into it and llama.cpp is
+  // answered with it. llama.cpp copies each answer into its memory before it asks again, so the
+  // last one is let go (freed at once, not at some later collection) at each request and when a
+  // task ends: no more than one tensor's bytes outside llama.cpp at any time, none left behind.
+  // (Measured: a scratch buffer copied into a resizable answer left one tensor's size of garbage.)
+  let answer: ArrayBuffer | undefined;
+  const letGo = (): void => {
     try {
-      (buffer as (ArrayBuffer & { transfer?(length: number): ArrayBuffer }) | undefined)?.transfer?.(0); // freed now, not at the next collection
+      (answer as (ArrayBuffer & { transfer?(length: number): ArrayBuffer }) | undefined)?.transfer?.(0);
     } catch {
       // already let go
     }
-  };
-  const scratchFor = (size: number): ArrayBuffer => {
-    if (scratch.byteLength < size) scratch = new ArrayBuffer(size);
-    return scratch;
-  };
-  const answerWith = (size: number): ArrayBuffer => {
-    try {
-      answer ??= new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => Resizable)(0, {
-        maxByteLength: maxAnswerBytes,
-      });
-      answer.resize(size);
-    } catch {
-      return scratch.slice(0, size); // no resizable buffers here: a copy per tensor, as before them
-    }
-    new Uint8Array(answer).set(new Uint8Array(scratch, 0, size));
-    return answer;
-  };
-  const letAllGo = (): void => {
-    letGo(scratch);
-    letGo(answer);
-    scratch = new ArrayBuffer(0);
     answer = undefined;
   };
   const read = async (offset: number, size: number): Promise<ArrayBuffer> => {
@@ -68,8 +41,10 @@ function readModelFileHere(location: ModelFileLocation, maxAnswerBytes: number):
       .then((folder) => folder.getFileHandle(location.name) as Promise<FileHandle>);
     const reader = await (await file).createSyncAccessHandle({ mode: 'read-only' });
     try {
-      if (reader.read(new Uint8Array(scratchFor(size), 0, size), { at: offset }) !== size) throw new Error('short read');
-      return answerWith(size);
+      letGo();
+      answer = new ArrayBuffer(size);
+      if (reader.read(new Uint8Array(answer), { at: offset }) !== size) throw new Error('short read');
+      return answer;
     } finally {
       reader.close();
     }
@@ -77,7 +52,7 @@ function readModelFileHere(location: ModelFileLocation, maxAnswerBytes: number):
 
   self.postMessage = ((message: { verb?: string; args?: [string, number, number]; callbackId?: number }, transfer?: Transferable[]) => {
     if (message?.verb !== 'fs.read_req' || !message.args) {
-      if (message?.callbackId !== undefined) letAllGo(); // a task ended (the load among them): no more reads for now
+      if (message?.callbackId !== undefined) letGo(); // a task ended (the load among them): no more reads for now
       return post(message, transfer);
     }
     const [, offset, size] = message.args;
@@ -90,5 +65,5 @@ function readModelFileHere(location: ModelFileLocation, maxAnswerBytes: number):
 
 /** The source that installs the above in a llama.cpp worker loading the file at `location`. */
 export function fileReadsSource(location: ModelFileLocation): string {
-  return `(${readModelFileHere.toString()})(${JSON.stringify(location)}, ${MAX_ANSWER_BYTES});\n`;
+  return `(${readModelFileHere.toString()})(${JSON.stringify(location)});\n`;
 }
