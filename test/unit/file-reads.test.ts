@@ -14,7 +14,8 @@ arrayBufferProto.transfer ??= function (this: ArrayBuffer) {
 
 const FILE = Uint8Array.from({ length: 4096 }, (_, i) => i % 251);
 
-function llamaCppWorker(files: Record<string, Uint8Array>) {
+/** `arrayBuffer`: the ArrayBuffer that llama.cpp's worker sees (one without resizing, for older browsers). */
+function llamaCppWorker(files: Record<string, Uint8Array>, arrayBuffer: ArrayBufferConstructor = ArrayBuffer) {
   const posted: unknown[] = [];
   const received: { verb: string; args: [ArrayBuffer] }[] = [];
   const scope = {
@@ -40,7 +41,12 @@ function llamaCppWorker(files: Record<string, Uint8Array>) {
   const navigator = { storage: { getDirectory: async () => ({ getDirectoryHandle: async () => folder }) } };
   // `__name`: tsx's helper for function names, which this test's transpiler writes into the source.
   const keepName = <T>(f: T): T => f;
-  new Function('self', 'navigator', '__name', fileReadsSource({ folder: 'llama-chat-models', name: 'm.gguf' }))(scope, navigator, keepName);
+  new Function('self', 'navigator', '__name', 'ArrayBuffer', fileReadsSource({ folder: 'llama-chat-models', name: 'm.gguf' }))(
+    scope,
+    navigator,
+    keepName,
+    arrayBuffer,
+  );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
   return { scope, posted, received, settle };
 }
@@ -75,7 +81,7 @@ test('a file that cannot be read sends the request on to wllama, which reads its
   assert.equal(short.posted.length, 1);
 });
 
-test('each request gets a buffer of its size, and the one before it is let go then, and when a task ends', async () => {
+test('one buffer answers every request, resized to it, filled a piece at a time, and freed when a task ends', async () => {
   const worker = llamaCppWorker({ 'm.gguf': FILE });
   const read = async (offset: number, size: number) => {
     worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', offset, size] });
@@ -83,14 +89,38 @@ test('each request gets a buffer of its size, and the one before it is let go th
     return worker.received.at(-1)!.args[0];
   };
   const first = await read(0, 512);
-  assert.equal(first.byteLength, 512); // exactly the request, as llama.cpp copies all of it
+  assert.equal(first.byteLength, 512);
   assert.deepEqual(new Uint8Array(first), FILE.subarray(0, 512));
   const second = await read(512, 300);
-  assert.equal(first.byteLength, 0, 'freed at the next request (llama.cpp has copied it), not left to the collector');
-  assert.equal(second.byteLength, 300);
-  assert.deepEqual(new Uint8Array(second), FILE.subarray(512, 812));
+  assert.equal(second, first); // the same buffer, not a new one per tensor
+  assert.equal(second.byteLength, 300); // sized to the request, as llama.cpp copies all of it
+  assert.deepEqual(new Uint8Array(second), FILE.subarray(512, 812)); // refilled, not stale
+  assert.deepEqual(new Uint8Array(await read(100, 1000)), FILE.subarray(100, 1100)); // grown
   worker.scope.postMessage({ callbackId: 7, result: 'loaded' });
-  assert.equal(second.byteLength, 0, 'freed once loading ended');
-  assert.deepEqual(new Uint8Array(await read(100, 1000)), FILE.subarray(100, 1100)); // a later task reads as well
-  assert.deepEqual(worker.posted.slice(-1), [{ callbackId: 7, result: 'loaded' }]); // the task's end went on to wllama
+  assert.equal(first.byteLength, 0, 'freed once loading ended, not left to the collector');
+  assert.notEqual(await read(0, 16), first);
+});
+
+test('a request larger than a piece is read piece by piece into the right places', async () => {
+  const big = Uint8Array.from({ length: 3 * 1024 * 1024 + 12_345 }, (_, i) => (i * 7) % 256);
+  const worker = llamaCppWorker({ 'm.gguf': big });
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 5, big.length - 5] });
+  await worker.settle();
+  assert.deepEqual(new Uint8Array(worker.received[0]!.args[0]), big.subarray(5));
+});
+
+test('where buffers cannot be resized, each answer is a buffer of its own with the right bytes', async () => {
+  const fixedOnly = function (length: number) {
+    return new ArrayBuffer(length); // options ignored, as before resizable buffers
+  } as unknown as ArrayBufferConstructor;
+  const worker = llamaCppWorker({ 'm.gguf': FILE }, fixedOnly);
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 0, 512] });
+  await worker.settle();
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 512, 300] });
+  await worker.settle();
+  const [a, b] = worker.received.map((r) => r.args[0]);
+  assert.notEqual(a, b);
+  assert.deepEqual(new Uint8Array(a!), FILE.subarray(0, 512));
+  assert.deepEqual(new Uint8Array(b!), FILE.subarray(512, 812));
+  assert.deepEqual(worker.posted, []); // still read here, not sent on to wllama
 });

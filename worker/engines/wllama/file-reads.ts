@@ -1,8 +1,8 @@
 // While a model loads, llama.cpp asks for the file a tensor at a time ("fs.read_req" to wllama
 // in our worker, which reads the Blob and sends the bytes back for llama.cpp to copy into its
 // memory). When the model is a file in the store's OPFS folder, llama.cpp's worker reads it
-// itself instead: a read-only synchronous read per request, into a buffer it frees as soon as
-// llama.cpp has copied it. No round trip, no Blob read, no garbage left behind.
+// itself instead: read-only synchronous reads for each request, into buffers it reuses. No round
+// trip, no Blob read, no garbage the size of the model left behind.
 // Anything that goes wrong sends the request on to wllama as before. (wllama's protocol, the same
 // from 3.8.1 to 3.13.0 and checked by test/e2e/wllama-contract.spec.ts: fs.read_req [name, offset,
 // size] → fs.read_res [ArrayBuffer].)
@@ -13,26 +13,47 @@ export interface ModelFileLocation {
   name: string;
 }
 
+/** The largest tensor answered from the one resizable buffer (address space reserved, not memory). */
+const MAX_ANSWER_BYTES = 1024 * 1024 * 1024;
+/** The file is read this much at a time, into one buffer of this size. */
+const PIECE_BYTES = 1024 * 1024;
+
 /** Installed in llama.cpp's worker before its own code. Self-contained: its source is what runs there. */
-function readModelFileHere(location: ModelFileLocation): void {
+function readModelFileHere(location: ModelFileLocation, maxAnswerBytes: number, pieceBytes: number): void {
   type Reader = { read(buffer: Uint8Array, options: { at: number }): number; close(): void };
   type FileHandle = FileSystemFileHandle & { createSyncAccessHandle(options?: { mode?: 'read-only' }): Promise<Reader> };
+  type Resizable = ArrayBuffer & { resize(length: number): void };
   const post = self.postMessage.bind(self) as (message: unknown, transfer?: Transferable[]) => void;
   let file: Promise<FileHandle> | undefined;
 
-  // One buffer per request, of its size: the file is read straight into it and llama.cpp is
-  // answered with it. llama.cpp copies each answer into its memory before it asks again, so the
-  // last one is let go (freed at once, not at some later collection) at each request and when a
-  // task ends: no more than one tensor's bytes outside llama.cpp at any time, none left behind.
-  // (Measured: a scratch buffer copied into a resizable answer left one tensor's size of garbage.)
-  let answer: ArrayBuffer | undefined;
+  // llama.cpp is answered with `answer`, one resizable buffer set to each request's size, filled
+  // from the file a piece at a time through `piece`, one small buffer (a read may not go into a
+  // resizable buffer). llama.cpp copies each answer before it asks again, so nothing is allocated
+  // per tensor, and `answer` is freed (not left to the collector) when a task ends. A buffer that
+  // a read has filled stays until a collection, whatever JavaScript does with it (the browser's
+  // side of the read keeps it): so that is the small one. Measured on the bench's model: reading
+  // into a buffer per tensor peaked at 2.5 times the model's size, and a scratch buffer grown to
+  // the largest tensor left that much behind.
+  let piece: ArrayBuffer | undefined;
+  let answer: Resizable | undefined;
   const letGo = (): void => {
     try {
-      (answer as (ArrayBuffer & { transfer?(length: number): ArrayBuffer }) | undefined)?.transfer?.(0);
+      (answer as (ArrayBuffer & { transfer?(length: number): ArrayBuffer }) | undefined)?.transfer?.(0); // freed now
     } catch {
       // already let go
     }
     answer = undefined;
+  };
+  const answerOf = (size: number): ArrayBuffer => {
+    try {
+      answer ??= new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => Resizable)(0, {
+        maxByteLength: maxAnswerBytes,
+      });
+      answer.resize(size);
+      return answer;
+    } catch {
+      return new ArrayBuffer(size); // no resizable buffers here: one of its own per tensor, as before them
+    }
   };
   const read = async (offset: number, size: number): Promise<ArrayBuffer> => {
     file ??= navigator.storage
@@ -41,10 +62,15 @@ function readModelFileHere(location: ModelFileLocation): void {
       .then((folder) => folder.getFileHandle(location.name) as Promise<FileHandle>);
     const reader = await (await file).createSyncAccessHandle({ mode: 'read-only' });
     try {
-      letGo();
-      answer = new ArrayBuffer(size);
-      if (reader.read(new Uint8Array(answer), { at: offset }) !== size) throw new Error('short read');
-      return answer;
+      const into = answerOf(size);
+      piece ??= new ArrayBuffer(pieceBytes);
+      for (let at = 0; at < size; at += pieceBytes) {
+        const length = Math.min(pieceBytes, size - at);
+        const bytes = new Uint8Array(piece, 0, length);
+        if (reader.read(bytes, { at: offset + at }) !== length) throw new Error('short read');
+        new Uint8Array(into, at, length).set(bytes);
+      }
+      return into;
     } finally {
       reader.close();
     }
@@ -65,5 +91,5 @@ function readModelFileHere(location: ModelFileLocation): void {
 
 /** The source that installs the above in a llama.cpp worker loading the file at `location`. */
 export function fileReadsSource(location: ModelFileLocation): string {
-  return `(${readModelFileHere.toString()})(${JSON.stringify(location)});\n`;
+  return `(${readModelFileHere.toString()})(${JSON.stringify(location)}, ${MAX_ANSWER_BYTES}, ${PIECE_BYTES});\n`;
 }
