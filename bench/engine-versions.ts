@@ -5,7 +5,7 @@
 // dominate), and a tab loading the large stored model with memory sampled, then answering.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { ModelRecord } from '../protocol/types.js';
 import { openBenchPage } from './bench-page.js';
 import { measureEntryWeight, weigh, type Weight } from './entry-weight.js';
@@ -69,6 +69,13 @@ function sizes(build: Build): BuildSizes {
   };
 }
 
+/** Milliseconds for createEngine() on `record` in `page` to be ready. */
+async function timeToReady(page: Page, record: ModelRecord): Promise<number> {
+  const startedAt = performance.now();
+  await page.evaluate((r) => window.bench.prepareThreads(r), record);
+  return performance.now() - startedAt;
+}
+
 export async function measureEngineVersions(
   context: BrowserContext,
   options: {
@@ -82,7 +89,7 @@ export async function measureEngineVersions(
   },
 ): Promise<EngineVersionRuns> {
   /** Runs `work` in a fresh tab of `build`, checking the wasm it fetched came from that build. */
-  const inTab = async <T>(build: Build, work: (page: Awaited<ReturnType<typeof openBenchPage>>) => Promise<T>): Promise<T> => {
+  const inTab = async <T>(build: Build, work: (page: Page) => Promise<T>): Promise<T> => {
     const wasm: string[] = [];
     const seen = (request: { url(): string }) => void (request.url().endsWith('.wasm') && wasm.push(new URL(request.url()).pathname));
     context.on('request', seen);
@@ -99,19 +106,11 @@ export async function measureEngineVersions(
     }
   };
   const once = async (build: Build): Promise<VersionRound> => {
-    const tinyReadyMs = await inTab(build, async (page) => {
-      const startedAt = performance.now();
-      await page.evaluate((r) => window.bench.prepareThreads(r), options.tiny);
-      return performance.now() - startedAt;
-    });
+    const tinyReadyMs = await inTab(build, (page) => timeToReady(page, options.tiny));
     return inTab(build, async (page) => {
       const session = await context.newCDPSession(page);
       try {
-        const { result: warmLoadMs, peaks } = await sampleDuring(session, options.userDataDir, async () => {
-          const startedAt = performance.now();
-          await page.evaluate((r) => window.bench.prepareThreads(r), options.large);
-          return performance.now() - startedAt;
-        });
+        const { result: warmLoadMs, peaks } = await sampleDuring(session, options.userDataDir, () => timeToReady(page, options.large));
         const answer = await page.evaluate(({ prompt, maxTokens }) => window.bench.runThreads(prompt, maxTokens), options);
         return { tinyReadyMs, warmLoadMs, memory: peaks, answer };
       } finally {
