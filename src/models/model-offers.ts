@@ -2,6 +2,9 @@
 // after the configured one could not run here.
 import { engineTraits } from '../../protocol/engines.js';
 import type { ModelRecord } from '../../protocol/types.js';
+import { probeDevice } from '../../protocol/device-probe.js';
+import { WASM_MEMORY_BYTES } from '../../protocol/memory-limits.js';
+import { loadPart } from '../shared/code-part.js';
 import { knownModels } from './catalog.js';
 
 /** The download size of `record`: from the record, else (one-file models) from a HEAD request. */
@@ -31,6 +34,7 @@ export function alternativeModel(current: ModelRecord | undefined, pageModels: r
   if (size === undefined) return undefined;
   return others
     .filter((m): m is ModelRecord & { sizeBytes: number } => m.sizeBytes !== undefined && m.sizeBytes < size)
+    .filter((m) => m.engine !== 'wllama' || m.sizeBytes < WASM_MEMORY_BYTES) // never offer what cannot fit
     .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
 }
 
@@ -40,6 +44,8 @@ export interface ConsentFacts {
   /** Stored complete on this device: "Start", no size, and no request to the model's host. */
   stored: boolean;
   bytes: number | undefined;
+  /** Why this device cannot run the model, known from its size before any download. */
+  problem?: string;
 }
 
 /** The consent step's facts about the model shown, found once per model. */
@@ -71,8 +77,17 @@ export class ConsentLookup {
       }
       const bytes = await downloadSize(record);
       if (bytes === undefined || this.shown !== facts) return;
-      this.shown = { ...facts, bytes };
+      const problem = await tooLarge(record, bytes);
+      if (this.shown !== facts) return;
+      this.shown = { ...facts, bytes, problem };
       onChange();
     })();
   }
+}
+
+/** Why this device cannot run `record` of `bytes`, from its size alone. */
+async function tooLarge(record: ModelRecord, bytes: number): Promise<string | undefined> {
+  if (record.engine !== 'wllama') return undefined;
+  const [{ cpuPathProblem }, device] = await Promise.all([loadPart(() => import('./cpu-path.js')), probeDevice()]);
+  return cpuPathProblem(record, device, bytes)?.message;
 }

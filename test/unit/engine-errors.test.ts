@@ -34,7 +34,21 @@ test('memory, context and unknown failures keep their own codes', () => {
   );
   assert.equal(toEngineError(new Error('the prompt exceeds the context window (600 > 512)'), 'chat', 'm').code, 'context-overflow');
   assert.equal(toEngineError(new Error('invalid magic characters'), 'load', 'm').code, 'integrity');
+  assert.equal(toEngineError(new Error('something odd'), 'load', 'm').code, 'bad-input');
+  assert.match(toEngineError(new Error('something odd'), 'load', 'm').message, /passed its checks and was kept/);
   assert.equal(toEngineError(new Error('something odd'), 'chat', 'm').code, 'bad-input');
+});
+
+test("a load that llama.cpp could not allocate is insufficient-memory from its log, whatever wllama's error says", () => {
+  const log = [
+    'ggml_aligned_malloc: insufficient memory (attempted to allocate 4308.64 MB)',
+    'llama_model_load: error loading model: unable to allocate CPU buffer',
+  ];
+  const error = toEngineError(new Error('llama.cpp could not read the model'), 'load', 'big', log);
+  assert.equal(error.code, 'insufficient-memory');
+  assert.match(error.message, /attempted to allocate 4308\.64 MB.*Its file was kept.*4 GiB/);
+  // The same words in an answer's log: only an abort consults it there.
+  assert.equal(toEngineError(new Error('something odd'), 'chat', 'big', log).code, 'bad-input');
 });
 
 test('an error that already has a code passes through unchanged', () => {

@@ -8,12 +8,20 @@ import { chunkBytesFor } from './chunk-size.js';
 import { deleteModel, getManifest, putChunk, putManifest, type ModelManifest } from './database.js';
 import { chunkDigest } from './digest.js';
 import { modelFilesDirectory } from './model-files.js';
+import { PrefixInspection, type Inspect } from './prefix-inspection.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
 export interface DownloadOptions {
   /** The size a listing declares for the file (an MLC shard's `nbytes`): any other size is refused with `integrity`. */
   exactSize?: number;
+  /**
+   * Looks at the file's first bytes (up to INSPECT_BYTES) and its size before any of it is stored;
+   * what it throws ends the download, nothing kept. Not called when a download resumes.
+   */
+  inspect?: Inspect;
+  /** Runs once the space for the file is known to be there, before its first request: what it throws refuses it. */
+  beforeRequest?: () => void;
 }
 
 /** Downloads `record`'s file into the store, resuming a partial copy of the same URL. */
@@ -25,6 +33,7 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   const start = resumable ? previous.storedChunks * previous.chunkBytes : 0;
   // Known size first: refuse before a single byte is fetched.
   await ensureSpace(record, (exactSize ?? record.sizeBytes ?? 0) - start);
+  options.beforeRequest?.();
   if (resumable && previous.size > 0 && start >= previous.size) {
     await putManifest({ ...previous, complete: true }); // stopped just before the last write
     return;
@@ -97,9 +106,15 @@ export async function download(record: ModelRecord, onProgress: Sink<LoadProgres
   };
 
   const body = bodyReader(response.body!);
+  const inspection = start === 0 && options.inspect ? new PrefixInspection(options.inspect, size || total) : undefined;
   for (;;) {
     const read = await readOrFail(body, buffer, filled, record);
     buffer = read.buffer;
+    if (inspection && !(await inspection.look(read.done ? undefined : buffer.subarray(filled, filled + read.bytes)))) {
+      await body.cancel().catch(() => {});
+      await deleteModel(record.id);
+      throw inspection.failure;
+    }
     if (read.done) break;
     // More than Content-Length can only be a compressed body whose encoding this page may not read.
     if (size && loaded + read.bytes > size) size = 0;

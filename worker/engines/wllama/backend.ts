@@ -18,7 +18,7 @@ import { toEngineError } from '../errors.js';
 import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { emptyWllamaCache } from './no-cache.js';
 import { threadCount } from './threads.js';
-import { checkGgufHeader } from './gguf-header.js';
+import { memoryCheck } from './memory-check.js';
 import { fileReadsSource } from './file-reads.js';
 import { startNextLlamaCppWith, watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
@@ -36,12 +36,18 @@ export class WllamaModel implements LoadedModel {
   ) {}
 
   static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaModel> {
-    const file = await openModelFile(record, onProgress);
-    await checkGgufHeader(file, record.id).catch((error: unknown) => discardAndThrow(record, error));
+    const device = await probeDevice();
+    // What cannot fit is refused before its download (the record's size, then the file's first bytes).
+    const memory = memoryCheck(record, device);
+    const file = await openModelFile(record, onProgress, {
+      beforeRequest: () => memory.beforeRequest(),
+      inspect: (prefix, size) => memory.inspectDownload(prefix, size),
+    });
+    // Only what the file itself shows (a header that does not parse, tensors past its end) makes it damaged.
+    await memory.checkStored(file).catch((error: unknown) => discardAndThrow(record, error));
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
     await checkContentSecurityPolicy(wasmUrl);
-    const device = await probeDevice();
     // llama.cpp's warnings and errors are kept: a bare "(ABORT)" gets its reason from them.
     const log = new EngineLog();
     const wllama = new Wllama({ default: wasmUrl }, { logger: log, suppressNativeLog: false, cacheManager: emptyWllamaCache() });
@@ -64,7 +70,7 @@ export class WllamaModel implements LoadedModel {
       await Promise.race([loading, liveness.died]);
       // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
       if (!(wllama.getModelMetadata().hparams.nVocab > 0)) {
-        throw new Error('llama.cpp could not read the model: the file is truncated or damaged');
+        throw new Error('llama.cpp could not read the model');
       }
     } catch (error) {
       liveness.stop();

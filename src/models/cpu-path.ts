@@ -1,0 +1,21 @@
+// Whether a GGUF model can fit the CPU path (llama.cpp's 4 GiB of wasm memory), from its size
+// alone: what the page knows before the worker reads the file's header. A part of its own, loaded
+// with the device choice, so the entry stays small.
+import type { DeviceProfile } from '../../protocol/device-probe.js';
+import type { LlamaChatError } from '../../protocol/errors.js';
+import { cpuMemoryNeed, cpuMemoryProblem } from '../../protocol/memory-limits.js';
+import type { ModelRecord } from '../../protocol/types.js';
+
+/**
+ * Why a GGUF model of `bytes` cannot run on this device's CPU path (llama.cpp's 4 GiB of wasm
+ * memory), from its size alone; the worker checks again with the file's header. Undefined where it
+ * may fit, where its size is not known, or where wllama puts its layers on the GPU (shader-f16).
+ */
+export function cpuPathProblem(
+  record: ModelRecord,
+  device: Pick<DeviceProfile, 'shaderF16'>,
+  bytes: number | undefined,
+): LlamaChatError | undefined {
+  if (record.engine !== 'wllama' || device.shaderF16 || !bytes) return undefined;
+  return cpuMemoryProblem(record, cpuMemoryNeed(record, bytes));
+}
