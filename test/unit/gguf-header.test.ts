@@ -17,7 +17,7 @@ test("the tiny model's whole header: its shape, and tensors that end inside the 
   const header = await whole(tiny);
   assert.equal(header.architecture, 'llama');
   // embedding 64, 4 heads (16 wide), 2 KV heads: 2 × (16 + 16) cache values per token per layer.
-  assert.deepEqual(header.shape, { layers: 2, embedding: 64, vocab: header.shape?.vocab, kvWidth: 64, contextLength: 512 });
+  assert.deepEqual(header.shape, { layers: 2, embedding: 64, heads: 4, vocab: header.shape?.vocab, kvWidth: 64, contextLength: 512 });
   assert.ok(header.shape!.vocab > 800);
   assert.ok(header.dataStart! + header.dataEnd! <= tiny.length);
   assert.ok(tiny.length - (header.dataStart! + header.dataEnd!) < 32, 'only the last alignment padding is past the tensors');
@@ -78,7 +78,7 @@ test('tensor offsets past 2^31 and 2^32 are read exactly', async () => {
 });
 
 test("the CPU path's memory: weights, an f16 KV cache for the window, buffers; refused past 4 GiB", () => {
-  const llama8b = { layers: 32, embedding: 4096, vocab: 128_256, kvWidth: 8 * (128 + 128), contextLength: 131_072 };
+  const llama8b = { layers: 32, embedding: 4096, heads: 32, vocab: 128_256, kvWidth: 8 * (128 + 128), contextLength: 131_072 };
   const record = { id: 'llama-8b', engine: 'wllama' as const, url: '/x.gguf', contextLength: 4096 };
   const need = cpuMemoryNeed(record, 4_530_000_000, llama8b);
   assert.equal(need.kvCache, 2 * 4096 * 32 * 2048); // 512 MiB, as llama.cpp reports for the 8B at 4k
@@ -86,7 +86,11 @@ test("the CPU path's memory: weights, an f16 KV cache for the window, buffers; r
   const problem = cpuMemoryProblem(record, need);
   assert.equal(problem?.code, 'insufficient-memory');
   assert.match(problem!.message, /needs about 5\.\d\d GB .*4 GiB.*Nothing was downloaded.*smaller quantization.*shorter context.*WebGPU/);
-  // 16 layers (2.56 GB) fit; so does the 1B CPU model.
+  // Measured: at 2048 tokens 26 layers of the 8B's shape (3.79 GB) load, 27 (3.91 GB) run out.
+  const at2k = { ...record, contextLength: 2048 };
+  assert.equal(cpuMemoryProblem(at2k, cpuMemoryNeed(at2k, 3_789_477_932, { ...llama8b, layers: 26 })), undefined);
+  assert.equal(cpuMemoryProblem(at2k, cpuMemoryNeed(at2k, 3_912_194_604, { ...llama8b, layers: 27 }))?.code, 'insufficient-memory');
+  // 16 layers (2.56 GB) fit.
   const half = { ...llama8b, layers: 16 };
   assert.equal(cpuMemoryProblem(record, cpuMemoryNeed({ ...record, contextLength: 2048 }, 2_560_000_000, half)), undefined);
   // Only the size known: the weights alone already past the limit.

@@ -256,7 +256,7 @@ export async function storeOrFail(write: () => Promise<void>): Promise<void> {
     if (error instanceof DOMException && error.name === 'QuotaExceededError') {
       throw new LlamaChatError(
         'quota-exceeded',
-        'The browser ran out of storage while saving the model. Free some space and try again; the download resumes where it stopped.',
+        'The browser ran out of storage while saving the model. Free some space (a private window keeps far less than a normal one: open the page in a normal window) and try again; the download resumes where it stopped.',
       );
     }
     if (error instanceof DOMException) {

@@ -64,7 +64,9 @@ async function fileHandle(id: string, create = false, retry = true): Promise<Syn
 export async function writeModelBytes(id: string, offset: number, bytes: Uint8Array): Promise<void> {
   const handle = await (await fileHandle(id, true))!.createSyncAccessHandle();
   try {
-    if (handle.write(bytes, { at: offset }) !== bytes.length) throw new Error(`Only part of a chunk of ${id} was written`);
+    // A short write is a full disk or a private window's cap: the store's out-of-room error.
+    if (handle.write(bytes, { at: offset }) !== bytes.length)
+      throw new DOMException(`Only part of a chunk of ${id} was written`, 'QuotaExceededError');
     handle.flush();
   } finally {
     handle.close();

@@ -146,6 +146,7 @@ function shapeOf(architecture: string, numbers: ReadonlyMap<string, number>): Gg
   return {
     layers,
     embedding,
+    heads,
     vocab,
     kvWidth: kvHeads * ((key('attention.key_length') ?? headSize) + (key('attention.value_length') ?? headSize)),
     contextLength: key('context_length'),
