@@ -4,6 +4,7 @@ import { FIGURES_DIR } from './figures.js';
 import { fileURLToPath } from 'node:url';
 import { fakeModelLibrary, writeMlcModel } from '../fixtures/mlc-model.js';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
+import { writeLlama3Model } from '../fixtures/llama3-model.js';
 
 /** The tiny model every end-to-end test serves from localhost; made once, deterministically. */
 export const TINY_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny.gguf', import.meta.url));
@@ -20,6 +21,31 @@ export const MLC_BAD_SIZE_DIR = generated('mlc/mlc-bad-size');
 /** A model library that is valid wasm but no compiled model: real MLC builds cannot be made or run here. */
 export const MLC_LIB_FILE = generated('mlc/not-a-model-lib.wasm');
 
+/**
+ * Models on Llama 3.1's own vocabulary whose greedy answer is a known chain of tokens
+ * (test/fixtures/llama3-model.ts `chain`): after the assistant header's "\n\n" comes "Hello", ",",
+ * " world", then the end of the answer (or not), then " more" over and over.
+ */
+export const LLAMA3_TOKENS = { newlines: 271, hello: 9906, comma: 11, world: 1917, more: 810, eom: 128008, eot: 128009 };
+const { newlines, hello, comma, world, more } = LLAMA3_TOKENS;
+export const LLAMA3_CHAIN_MODELS = {
+  /** Ends its answer with <|eot_id|>. */
+  eot: { file: 'llama3-eot.gguf', chain: [newlines, hello, comma, world, LLAMA3_TOKENS.eot, more] },
+  /** Ends its answer with <|eom_id|>. */
+  eom: { file: 'llama3-eom.gguf', chain: [newlines, hello, comma, world, LLAMA3_TOKENS.eom, more] },
+  /** Never ends it: what the others would say if their end token did not stop them. */
+  endless: { file: 'llama3-endless.gguf', chain: [newlines, hello, comma, world, more] },
+} as const;
+
+async function writeLlama3Fixtures(): Promise<void> {
+  for (const { file, chain } of Object.values(LLAMA3_CHAIN_MODELS)) {
+    // Blocks add nothing to a chain model: one small block, ~17 MB of which the vocabulary is most.
+    const path = generated(file);
+    if (!existsSync(path))
+      await writeLlama3Model(path, { chain, blockCount: 1, embeddingLength: 64, feedForwardLength: 64, headCount: 2, headCountKv: 1 });
+  }
+}
+
 function writeMlcFixtures(): void {
   writeMlcModel(MLC_TEST_DIR);
   writeMlcModel(MLC_BAD_SIZE_DIR, { misdeclare: { shard: 1, by: 4096 } });
@@ -34,6 +60,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
   if (!existsSync(TINY_ALT_MODEL_FILE)) await writeTinyModel(TINY_ALT_MODEL_FILE, { seed: 7, vocabulary: 1, contextLength: 4096 });
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
+  await writeLlama3Fixtures();
   writeMlcFixtures();
   writeBrokenModels();
   rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only
