@@ -3,9 +3,10 @@
 // the compat build alike), and the weights, the KV cache and llama.cpp's buffers must all fit in it.
 import { LlamaChatError } from './errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type ModelRecord } from './types.js';
+import { WASM_MEMORY_BYTES } from './wasm-memory.js';
 
-/** The most llama.cpp's wasm memory can grow to. */
-export const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
+export { WASM_MEMORY_BYTES };
+
 /**
  * The runtime's own share of it (code, stacks, llama.cpp's read buffers). Measured at the 8B's
  * shapes with a 2048-token window: 26 layers (3.79 GB) load and 27 (3.91 GB) run out, which puts

@@ -38,6 +38,22 @@ export interface ModelRecord {
   vramMB?: number;
   /** WebGPU features the model needs, e.g. `shader-f16` for q4f16 builds. */
   requiredFeatures?: string[];
+  /** The model's license: shown before the download, its `attribution` while the model runs. */
+  license?: ModelLicense;
+}
+
+/** What a model's license asks of a site that serves the model (README, "Models and their licenses"). */
+export interface ModelLicense {
+  /** e.g. "Llama 3.1 Community License". */
+  name: string;
+  /** Where the license text is (http or https). */
+  url: string;
+  /** Where the license's Acceptable Use Policy is, if it has one (http or https). */
+  acceptableUseUrl?: string;
+  /** Text the license asks a site to display, e.g. "Built with Llama"; the element shows it while the model runs. */
+  attribution?: string;
+  /** The notice the license asks to keep with copies of the model (Llama's "Notice" text file). */
+  notice?: string;
 }
 
 export type Role = 'system' | 'user' | 'assistant';

@@ -43,6 +43,7 @@ export interface Completions {
 }
 
 export interface Engine {
+  /** The loaded model's record; `model.license` says what its license asks of the site. */
   readonly model: ModelRecord;
   readonly chat: { readonly completions: Completions };
   /** Stops the answer under way; its stream ends with finish_reason "abort". */

@@ -9,6 +9,7 @@ import type { MarkdownCache } from '../rendering/markdown-cache.js';
 import type { ProgressView } from '../session/progress-tracker.js';
 import type { ConsentFacts } from '../models/model-offers.js';
 import type { ViewMessage } from '../session/session-types.js';
+import { licenseView } from './license-view.js';
 
 export type View = TemplateResult | typeof nothing;
 
@@ -58,7 +59,7 @@ export function waitingView(text: string | undefined): View {
       </div>`;
 }
 
-/** The consent step: the model, its size, a button; and `larger`, where the device's size was guessed, to choose instead. */
+/** The consent step: the model, its size, its license, a button; and `larger`, where the device's size was guessed, to choose instead. */
 export function consentView(
   record: ModelRecord | undefined,
   facts: ConsentFacts | undefined,
@@ -68,6 +69,8 @@ export function consentView(
   if (!record) return nothing; // still choosing the model for this device
   const stored = facts?.model === record.id && facts.stored;
   const bytes = facts?.model === record.id ? facts.bytes : undefined;
+  // Too large for this device, known from its size: no button that could only fail after the download.
+  const problem = facts?.model === record.id ? facts.problem : undefined;
   const size = stored
     ? 'Stored on this device: starts without a download'
     : bytes
@@ -78,8 +81,13 @@ export function consentView(
       <strong>${record.label ?? record.id}</strong>
       <span class="size">${size}</span>
       <span>It runs in your browser: nothing you type leaves this device.</span>
+      ${licenseView(record.license)}
     </div>
-    <button part="load-button" type="button" @click=${actions.start}>${stored ? 'Start' : 'Download and start'}</button>
+    ${
+      problem
+        ? html`<p part="consent-problem" class="notice" role="status">${problem}</p>`
+        : html`<button part="load-button" type="button" @click=${actions.start}>${stored ? 'Start' : 'Download and start'}</button>`
+    }
     ${
       larger
         ? html`<button part="larger-model-button" class="secondary" type="button" @click=${() => actions.use(larger.id)}>

@@ -5,7 +5,9 @@ import { html, nothing } from 'lit';
 import { errorView, type ErrorAction } from './chat-view.js';
 import type { FreeSpaceStep } from './free-space-view.js';
 import type { ChatSession } from '../session/chat-session.js';
+import { browserServices } from '../session/browser-services.js';
 import { alternativeModel } from '../models/model-offers.js';
+import { loadPart } from '../shared/code-part.js';
 
 export interface ErrorActionContext {
   status: ChatStatus;
@@ -66,4 +68,32 @@ export function errorSection(session: ChatSession, freeSpace: FreeSpaceStep | un
   const context = elementActions(session, actions.useModel, actions.chooseSpaceToFree);
   const action = freeSpace?.open ? undefined : thenRun(errorAction(error.code, context), actions.after);
   return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace?.view() : nothing}`;
+}
+
+/** The element's error panel: the error, its action, and the free-space step that action may open. */
+export class ErrorPanel {
+  /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
+  private freeSpace: FreeSpaceStep | undefined;
+
+  constructor(
+    private readonly host: ConstructorParameters<typeof FreeSpaceStep>[0],
+    private readonly session: ChatSession,
+    private readonly actions: Pick<ErrorSectionActions, 'useModel' | 'after'>,
+  ) {}
+
+  view() {
+    const { useModel, after } = this.actions;
+    return errorSection(this.session, this.freeSpace, { useModel, after, chooseSpaceToFree: () => this.chooseSpaceToFree() });
+  }
+
+  private async chooseSpaceToFree(): Promise<void> {
+    const { FreeSpaceStep } = await loadPart(() => import('./free-space-view.js'));
+    this.freeSpace ??= new FreeSpaceStep(this.host, {
+      record: () => this.session.record(),
+      models: () => this.session.models(),
+      createClient: () => browserServices.createClient(this.session.models()),
+      retry: () => this.session.load(),
+    });
+    await this.freeSpace.show();
+  }
 }

@@ -17,6 +17,8 @@ export interface LlamaChatAttributes {
   'tool-choice'?: 'auto' | 'required';
   /** Load a model of this chat's own instead of sharing the site's one copy. */
   'own-engine'?: boolean;
+  /** Hide the attribution the model's license asks for ("Built with Llama"): the site then displays it itself. */
+  'no-attribution'?: boolean;
 }
 
 /** `on<event name>` listener props (React 19, Svelte 5). */

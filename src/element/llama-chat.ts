@@ -4,10 +4,8 @@ import { ChatSession } from '../session/chat-session.js';
 import { sessionHost } from './element-settings.js';
 import { composerButton, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey, submitInput } from './composer.js';
-import { errorSection } from './error-actions.js';
-import type { FreeSpaceStep } from './free-space-view.js';
+import { ErrorPanel } from './error-actions.js';
 import { Announcer } from './announcer.js';
-import { loadPart } from '../shared/code-part.js';
 // The stylesheet as text, minified by Vite's CSS pipeline (Lightning CSS) in the build.
 import stylesheet from './llama-chat.css?inline';
 import { linkPolicy } from '../rendering/link-policy.js';
@@ -20,15 +18,17 @@ import { browserServices } from '../session/browser-services.js';
 import { ConsentStep } from './consent-step.js';
 import type { PageTool } from '../session/page-tools.js';
 import { toolView } from './tool-view.js';
+import { attributionView } from './license-view.js';
 
 /**
  * A private chat with a language model that runs in the visitor's browser.
  *
  * @tag llama-chat
  * @attr own-engine - load a model of this chat's own instead of sharing the site's one copy with its other tabs and chats
+ * @attr no-attribution - hide the attribution a model's license asks for ("Built with Llama"): the site must then display it itself
  *
  * @fires llama-chat-progress - `{ phase, loaded, total, text }` while the model downloads and loads
- * @fires llama-chat-ready - `{ model }` once the model can answer
+ * @fires llama-chat-ready - `{ model, notice?, license? }` once the model can answer
  * @fires llama-chat-token - `{ delta }` for each piece of an answer as it streams
  * @fires llama-chat-message - `{ message, usage? }` when an answer is complete
  * @fires llama-chat-error - `{ code, message }` for every failure a person sees
@@ -47,8 +47,10 @@ import { toolView } from './tool-view.js';
  * @csspart tool-deny - the button that refuses it
  * @csspart notice - a quiet note, e.g. that early messages were left out of the context
  * @csspart larger-model-button - in the consent step, where the device's memory is not known: choose the larger model
- * @csspart consent - the step before downloading: model, size and the load button
+ * @csspart consent - the step before downloading: model, size, license and the load button
+ * @csspart license - in the consent step: the model's license and its Acceptable Use Policy, as links
  * @csspart load-button - the button that starts the download
+ * @csspart consent-problem - in the consent step, instead of the button: why this device cannot run the model (too large), and what to choose
  * @csspart progress - the download / loading progress
  * @csspart error - the error with its action
  * @csspart error-action - the button that acts on an error (retry, another model, …)
@@ -58,6 +60,7 @@ import { toolView } from './tool-view.js';
  * @csspart input - the message text area
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button, shown while answering
+ * @csspart attribution - while the model is loaded: what its license asks to display ("Built with Llama"), linked to the license
  *
  * @cssprop --llama-chat-background - background of the chat
  * @cssprop --llama-chat-color - text colour
@@ -88,6 +91,7 @@ export class LlamaChat extends LitElement {
     links: { type: String },
     tools: { attribute: false },
     toolChoice: { type: String, attribute: 'tool-choice' },
+    noAttribution: { type: Boolean, attribute: 'no-attribution' },
   };
 
   /** Model id: from the built-in catalog or from `models`. */
@@ -114,6 +118,8 @@ export class LlamaChat extends LitElement {
   declare tools: PageTool[];
   /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
   declare toolChoice: 'auto' | 'required';
+  /** Hide the model license's attribution ("Built with Llama"): only where the site displays it itself. */
+  declare noAttribution: boolean;
   private readonly announcer = new Announcer(this);
 
   private readonly markdown = new MarkdownCache(() => this.requestUpdate());
@@ -128,8 +134,6 @@ export class LlamaChat extends LitElement {
   });
   private readonly follower = new ScrollFollow(this, () => this.renderRoot.querySelector<HTMLElement>('.messages'));
   private readonly pacer = new RenderPacer(this);
-  /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
-  private freeSpace: FreeSpaceStep | undefined;
 
   private readonly session: ChatSession = new ChatSession(
     sessionHost(this, {
@@ -138,6 +142,7 @@ export class LlamaChat extends LitElement {
     }),
     browserServices,
   );
+  private readonly errors = new ErrorPanel(this, this.session, { useModel: (id) => this.useModel(id), after: () => this.focusInput() });
 
   constructor() {
     super();
@@ -147,6 +152,7 @@ export class LlamaChat extends LitElement {
     this.toolChoice = 'auto';
     this.systemPrompt = '';
     this.autoload = false;
+    this.noAttribution = false;
     this.placeholder = 'Type a message…';
   }
 
@@ -245,11 +251,12 @@ export class LlamaChat extends LitElement {
         ${this.session.notice ? html`<div part="notice" class="notice">${this.session.notice}</div>` : nothing}
         ${this.waitingForConsent && messages.length > 0 ? this.consent.view() : nothing}
         ${busy ? progressView(this.session.progress) : nothing}
-        ${errorSection(this.session, this.freeSpace, { useModel: (id) => this.useModel(id), chooseSpaceToFree: () => this.chooseSpaceToFree(), after: this.focusInput })}
+        ${this.errors.view()}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea part="input" aria-label="Message" aria-keyshortcuts="Enter Shift+Enter Escape" rows="1" placeholder=${this.placeholder} @keydown=${(e: KeyboardEvent) => onComposerKey(e, this.session.status === 'generating' ? () => void this.stop() : undefined)} @input=${(e: Event) => fitInput(e.target as HTMLTextAreaElement)}></textarea>
           ${composerButton(generating, !this.canSubmit, () => void this.stop())}
         </form>
+        ${attributionView(record?.license, status, this.noAttribution)}
       </section>
     `;
   }
@@ -266,17 +273,6 @@ export class LlamaChat extends LitElement {
 
   /** After a button that goes away, focus goes to the input. */
   private focusInput = () => void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
-
-  private async chooseSpaceToFree(): Promise<void> {
-    const { FreeSpaceStep } = await loadPart(() => import('./free-space-view.js'));
-    this.freeSpace ??= new FreeSpaceStep(this, {
-      record: () => this.session.record(),
-      models: () => this.session.models(),
-      createClient: () => browserServices.createClient(this.session.models()),
-      retry: () => this.session.load(),
-    });
-    await this.freeSpace.show();
-  }
 
   private async useModel(id: string): Promise<void> {
     this.model = id;

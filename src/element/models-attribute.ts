@@ -2,6 +2,7 @@
 // frameworks that set attributes (React before the element is defined sets "[object Object]").
 import { isEngineKind } from '../../protocol/engines.js';
 import type { ModelRecord } from '../../protocol/types.js';
+import { licenseProblem } from '../models/licenses.js';
 
 /** A `models` value the element cannot use, with what to do about it. */
 export class ModelsProblem {
@@ -43,10 +44,12 @@ export function checkModels(value: unknown, where = 'models'): ModelsValue {
 
 function recordProblem(record: unknown): string | undefined {
   if (typeof record !== 'object' || record === null) return 'is not an object';
-  const { id, engine, url } = record as Record<string, unknown>;
+  const { id, engine, url, license } = record as Record<string, unknown>;
   if (typeof id !== 'string' || !id) return 'has no "id"';
   if (!isEngineKind(engine)) return `("${id}") needs "engine": "wllama" or "web-llm"`;
   if (typeof url !== 'string' || !url) return `("${id}") has no "url"`;
+  const licensed = license === undefined ? undefined : licenseProblem(license);
+  if (licensed) return `("${id}") ${licensed}`;
   return undefined;
 }
 

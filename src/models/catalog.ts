@@ -1,5 +1,6 @@
 import { LlamaChatError } from '../../protocol/errors.js';
 import type { ModelRecord } from '../../protocol/types.js';
+import { LLAMA_3_1_LICENSE, LLAMA_3_2_LICENSE } from './licenses.js';
 
 export const DEFAULT_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f16_1-MLC';
 export const DEFAULT_F32_MODEL_ID = 'Llama-3.1-8B-Instruct-q4f32_1-MLC';
@@ -26,6 +27,7 @@ function llama31(quant: 'q4f16_1' | 'q4f32_1', context: 4096 | 1024, vramMB: num
     contextLength: context,
     vramMB,
     requiredFeatures: quant === 'q4f16_1' ? ['shader-f16'] : [],
+    license: LLAMA_3_1_LICENSE,
   };
 }
 
@@ -44,6 +46,7 @@ export const BUILT_IN_MODELS: readonly ModelRecord[] = [
     label: 'Llama 3.2 1B Instruct (Q4_K_M, CPU)',
     sizeBytes: 807_694_464,
     contextLength: 4096,
+    license: LLAMA_3_2_LICENSE,
   },
 ];
 

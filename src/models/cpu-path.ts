@@ -1,7 +1,7 @@
 // Whether a GGUF model can fit the CPU path (llama.cpp's 4 GiB of wasm memory), from its size
 // alone: what the page knows before the worker reads the file's header. A part of its own, loaded
 // with the device choice, so the entry stays small.
-import type { DeviceProfile } from '../../protocol/device-probe.js';
+import { probeDevice, type DeviceProfile } from '../../protocol/device-probe.js';
 import type { LlamaChatError } from '../../protocol/errors.js';
 import { cpuMemoryNeed, cpuMemoryProblem } from '../../protocol/memory-limits.js';
 import type { ModelRecord } from '../../protocol/types.js';
@@ -18,4 +18,9 @@ export function cpuPathProblem(
 ): LlamaChatError | undefined {
   if (record.engine !== 'wllama' || device.shaderF16 || !bytes) return undefined;
   return cpuMemoryProblem(record, cpuMemoryNeed(record, bytes));
+}
+
+/** The message of cpuPathProblem for this device, for the consent step. */
+export async function tooLargeHere(record: ModelRecord, bytes: number): Promise<string | undefined> {
+  return cpuPathProblem(record, await probeDevice(), bytes)?.message;
 }

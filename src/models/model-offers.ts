@@ -2,8 +2,7 @@
 // after the configured one could not run here.
 import { engineTraits } from '../../protocol/engines.js';
 import type { ModelRecord } from '../../protocol/types.js';
-import { probeDevice } from '../../protocol/device-probe.js';
-import { WASM_MEMORY_BYTES } from '../../protocol/memory-limits.js';
+import { WASM_MEMORY_BYTES } from '../../protocol/wasm-memory.js';
 import { loadPart } from '../shared/code-part.js';
 import { knownModels } from './catalog.js';
 
@@ -85,9 +84,8 @@ export class ConsentLookup {
   }
 }
 
-/** Why this device cannot run `record` of `bytes`, from its size alone. */
+/** Why this device cannot run `record` of `bytes`, from its size alone (a lazy part: the check and the device probe). */
 async function tooLarge(record: ModelRecord, bytes: number): Promise<string | undefined> {
   if (record.engine !== 'wllama') return undefined;
-  const [{ cpuPathProblem }, device] = await Promise.all([loadPart(() => import('./cpu-path.js')), probeDevice()]);
-  return cpuPathProblem(record, device, bytes)?.message;
+  return (await loadPart(() => import('./cpu-path.js'))).tooLargeHere(record, bytes);
 }

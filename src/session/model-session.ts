@@ -106,7 +106,9 @@ export class ModelSession {
       this.loadedModel = record.id;
       this.progress = undefined;
       this.setStatus('ready');
-      this.host.emit('llama-chat-ready', this.loadNotice ? { model: record.id, notice: this.loadNotice } : { model: record.id });
+      const { license } = record;
+      const notice = this.loadNotice;
+      this.host.emit('llama-chat-ready', { model: record.id, ...(notice ? { notice } : {}), ...(license ? { license } : {}) });
     } catch (error) {
       if (this.client !== client) throw toLlamaChatError(error); // replaced or unloaded: not news
       client.terminate();

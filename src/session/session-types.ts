@@ -9,6 +9,7 @@ import type {
   ChatMessage,
   CompletionUsage,
   LoadProgress,
+  ModelLicense,
   ModelRecord,
   StorageEstimate,
 } from '../../protocol/types.js';
@@ -39,7 +40,8 @@ export interface SessionSettings {
 
 export interface SessionEvents {
   'llama-chat-progress': LoadProgress;
-  'llama-chat-ready': { model: string; notice?: string };
+  /** `license`: the loaded model's, when its record has one (what it asks of the site: README, "Models and their licenses"). */
+  'llama-chat-ready': { model: string; notice?: string; license?: ModelLicense };
   'llama-chat-token': { delta: string };
   'llama-chat-message': { message: ChatMessage; usage?: CompletionUsage };
   'llama-chat-error': { code: ErrorCode; message: string };

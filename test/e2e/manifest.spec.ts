@@ -23,6 +23,7 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
       'max-tokens',
       'model',
       'models',
+      'no-attribution',
       'own-engine',
       'placeholder',
       'system-prompt',
@@ -61,6 +62,8 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
   ]) {
     expect(names(element.cssParts)).toContain(part);
   }
+  // What the model's license asks to show: before the download, and while the model runs.
+  expect(names(element.cssParts)).toEqual(expect.arrayContaining(['license', 'attribution']));
   for (const property of [
     'background',
     'color',

@@ -253,3 +253,16 @@ test('stop() on an engine that never acknowledges ends its worker, keeps the ans
   assert.equal(engine.clients.length, 2, 'a fresh worker loaded the model again');
   assert.equal(await session.send('Again'), 'Hello there');
 });
+
+test("llama-chat-ready carries the loaded record's license, and nothing more for a record without one", async () => {
+  const license = { name: 'Llama 3.2 Community License', url: 'https://example.com/LICENSE', attribution: 'Built with Llama' };
+  const { session, events, current } = setup({ models: [{ ...A, license }, B] });
+  await session.load();
+  current.model = B.id;
+  session.unload();
+  await session.load();
+  assert.deepEqual(
+    events.filter((e) => e.type === 'llama-chat-ready').map((e) => e.detail),
+    [{ model: A.id, license }, { model: B.id }],
+  );
+});
