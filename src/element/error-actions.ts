@@ -6,7 +6,7 @@ import { errorView, type ErrorAction } from './chat-view.js';
 import type { FreeSpaceStep } from './free-space-view.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { browserServices } from '../session/browser-services.js';
-import { alternativeModel } from '../models/model-offers.js';
+import { alternativeModel } from '../models/alternative-model.js';
 import { loadPart } from '../shared/code-part.js';
 
 export interface ErrorActionContext {
@@ -70,15 +70,19 @@ export function errorSection(session: ChatSession, freeSpace: FreeSpaceStep | un
   return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace?.view() : nothing}`;
 }
 
+/** What the error panel needs of the element. */
+export type ErrorPanelHost = ConstructorParameters<typeof FreeSpaceStep>[0];
+export type ErrorPanelActions = Pick<ErrorSectionActions, 'useModel' | 'after'>;
+
 /** The element's error panel: the error, its action, and the free-space step that action may open. */
 export class ErrorPanel {
   /** After quota-exceeded: the stored models the person may choose to delete (made when first asked for). */
   private freeSpace: FreeSpaceStep | undefined;
 
   constructor(
-    private readonly host: ConstructorParameters<typeof FreeSpaceStep>[0],
+    private readonly host: ErrorPanelHost,
     private readonly session: ChatSession,
-    private readonly actions: Pick<ErrorSectionActions, 'useModel' | 'after'>,
+    private readonly actions: ErrorPanelActions,
   ) {}
 
   view() {

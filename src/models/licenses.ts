@@ -36,16 +36,13 @@ export function webUrl(url: unknown, base = globalThis.document?.baseURI ?? 'htt
 
 /** Why `license` (a record's, from the page) cannot be used, or undefined when it can. */
 export function licenseProblem(license: unknown): string | undefined {
-  const { name, url, acceptableUseUrl, attribution, notice } = (license ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => value === undefined || typeof value === 'string';
-  const usable =
-    typeof name === 'string' &&
-    name.trim() &&
-    webUrl(url) &&
-    (acceptableUseUrl === undefined || webUrl(acceptableUseUrl)) &&
-    text(attribution) &&
-    text(notice);
-  return usable
-    ? undefined
-    : 'has a "license" that is not { "name": "…", "url": "https://…" } (with "acceptableUseUrl" an http(s) link, "attribution" and "notice" text, where given)';
+  if (typeof license !== 'object' || license === null || Array.isArray(license))
+    return 'has a "license" that is not an object like { "name": "…", "url": "https://…" }';
+  const { name, url, acceptableUseUrl, attribution, notice } = license as Record<string, unknown>;
+  if (typeof name !== 'string' || !name.trim()) return 'has a "license" with no "name"';
+  if (!webUrl(url)) return 'has a "license" whose "url" is not an http(s) link to the license text';
+  if (acceptableUseUrl !== undefined && !webUrl(acceptableUseUrl)) return 'has a "license" whose "acceptableUseUrl" is not an http(s) link';
+  if (attribution !== undefined && typeof attribution !== 'string') return 'has a "license" whose "attribution" is not text';
+  if (notice !== undefined && typeof notice !== 'string') return 'has a "license" whose "notice" is not text';
+  return undefined;
 }

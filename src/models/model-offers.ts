@@ -1,10 +1,8 @@
-// What the view can offer about models: the download size before consent, and another model
-// after the configured one could not run here.
+// What the consent step can say about a model before its download: stored here, or its size, and
+// whether it is too large for this device.
 import { engineTraits } from '../../protocol/engines.js';
 import type { ModelRecord } from '../../protocol/types.js';
-import { WASM_MEMORY_BYTES } from '../../protocol/wasm-memory.js';
 import { loadPart } from '../shared/code-part.js';
-import { knownModels } from './catalog.js';
 
 /** The download size of `record`: from the record, else (one-file models) from a HEAD request. */
 export async function downloadSize(record: ModelRecord): Promise<number | undefined> {
@@ -17,24 +15,6 @@ export async function downloadSize(record: ModelRecord): Promise<number | undefi
   } catch {
     return undefined; // the consent step then shows no size
   }
-}
-
-/**
- * A model the page could use instead after `current` failed for lack of a GPU or memory: one
- * that needs no WebGPU, else one with a smaller known download.
- */
-export function alternativeModel(current: ModelRecord | undefined, pageModels: readonly ModelRecord[]): ModelRecord | undefined {
-  const others = knownModels(pageModels).filter((m) => m.id !== current?.id);
-  if (current && engineTraits(current.engine).needsWebGPU) {
-    const cpu = others.find((m) => !engineTraits(m.engine).needsWebGPU);
-    if (cpu) return cpu;
-  }
-  const size = current?.sizeBytes;
-  if (size === undefined) return undefined;
-  return others
-    .filter((m): m is ModelRecord & { sizeBytes: number } => m.sizeBytes !== undefined && m.sizeBytes < size)
-    .filter((m) => m.engine !== 'wllama' || m.sizeBytes < WASM_MEMORY_BYTES) // never offer what cannot fit
-    .sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
 }
 
 /** What the consent step says of the model shown: stored here already, or its download size. */

@@ -47,7 +47,8 @@ export function mapWebLlmError(error: unknown, record: ModelRecord, stage: Engin
     return new LlamaChatError('quota-exceeded', `The browser ran out of storage while saving ${record.id}. Free some space and try again.`);
   }
   const general = toEngineError(error, stage === 'chat' ? 'chat' : 'load', record.id);
-  if (stage === 'chat' || general.code !== 'integrity') return general;
+  // What toEngineError could not explain at a load (its bad-input or integrity): web-llm's own readings below.
+  if (stage === 'chat' || (general.code !== 'integrity' && general.code !== 'bad-input')) return general;
   // A load failure nothing above explains: most often a model library that is not one.
   const wasm = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError || /wasm|webassembly/i.test(message);
   if (wasm || stage === 'library') {

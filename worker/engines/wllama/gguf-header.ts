@@ -84,7 +84,9 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
         if (length > MAX_COUNT * 4) throw damaged(`its metadata ${key} is impossibly long`);
         if (key === 'tokenizer.ggml.tokens') numbers.set('vocab', length);
         if (!whole && architecture && numbers.has('vocab') && shapeOf(architecture, numbers)) break; // enough
-        for (let n = 0; n < length; n++) await skipValue(reader, itemType, count, damaged);
+        if (itemType === STRING && version > 1) await reader.skipStrings(length);
+        else if (SCALAR_BYTES[itemType] !== undefined) await reader.skip(length * SCALAR_BYTES[itemType]);
+        else for (let n = 0; n < length; n++) await skipValue(reader, itemType, count, damaged);
       } else if (SCALAR_BYTES[type] !== undefined) {
         const value = await reader.number(type);
         numbers.set(key, value);
