@@ -70,9 +70,8 @@ export function errorSection(session: ChatSession, freeSpace: FreeSpaceStep | un
   return html`${errorView(error, action)}${error.code === 'quota-exceeded' ? freeSpace?.view() : nothing}`;
 }
 
-/** What the error panel needs of the element. */
-export type ErrorPanelHost = ConstructorParameters<typeof FreeSpaceStep>[0];
-export type ErrorPanelActions = Pick<ErrorSectionActions, 'useModel' | 'after'>;
+type ErrorPanelHost = ConstructorParameters<typeof FreeSpaceStep>[0];
+type ErrorPanelActions = Pick<ErrorSectionActions, 'useModel' | 'after'>;
 
 /** The element's error panel: the error, its action, and the free-space step that action may open. */
 export class ErrorPanel {

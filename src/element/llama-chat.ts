@@ -4,7 +4,7 @@ import { ChatSession } from '../session/chat-session.js';
 import { sessionHost } from './element-settings.js';
 import { composerButton, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
 import { copyCodeOnClick, fitInput, onComposerKey, submitInput } from './composer.js';
-import { LazyErrorPanel } from './error-panel.js';
+import { ErrorPanel } from './error-actions.js';
 import { Announcer } from './announcer.js';
 // The stylesheet as text, minified by Vite's CSS pipeline (Lightning CSS) in the build.
 import stylesheet from './llama-chat.css?inline';
@@ -142,7 +142,7 @@ export class LlamaChat extends LitElement {
     }),
     browserServices,
   );
-  private readonly errors = new LazyErrorPanel(this, this.session, { useModel: (id) => this.useModel(id), after: () => this.focusInput() });
+  private readonly errors = new ErrorPanel(this, this.session, { useModel: (id) => this.useModel(id), after: () => this.focusInput() });
 
   constructor() {
     super();
