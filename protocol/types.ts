@@ -185,6 +185,21 @@ export interface LoadProgress {
   notice?: string;
 }
 
+/**
+ * How long the library waits on a download or a load that makes no progress before it acts
+ * (createEngine's `stallLimits`); each one absent, or not a positive number, is its default.
+ */
+export interface StallLimits {
+  /** No byte for this long: progress says what the download waits on ("Waiting for the server…"), and again as often. Default 5 s. */
+  noticeAfterMs?: number;
+  /** No byte for this long: the connection is dropped and the download resumes from its last stored chunk (HTTP Range). Default 30 s. */
+  resumeAfterMs?: number;
+  /** Stalls in a row with nothing stored between them, after which the download ends with `network`, what it stored kept. Default 3. */
+  giveUpAfterStalls?: number;
+  /** No progress at all for this long while loading: the engine's worker is ended and the load tried once more. Default 5 min. */
+  loadSilenceMs?: number;
+}
+
 export type ChatStatus = 'idle' | 'downloading' | 'loading' | 'ready' | 'generating' | 'error';
 
 export interface CachedModel {

@@ -6,6 +6,7 @@ import type {
   ChatCompletionRequest,
   LoadProgress,
   ModelRecord,
+  StallLimits,
   StorageEstimate,
   TokenCountRequest,
 } from './types.js';
@@ -15,6 +16,8 @@ export type Sink<T> = (value: T) => void;
 export interface LoadOptions {
   /** false: this worker loads a model of its own, never shared with other tabs and elements (default true). */
   shared?: boolean;
+  /** How long downloads and loads may make no progress (the defaults where absent). */
+  stallLimits?: StallLimits;
 }
 
 export interface WorkerApi {

@@ -14,7 +14,11 @@
 //               ?stall=MS waits that long between the headers and the body (a slow download),
 //               ?reason=TEXT with ?status sets the status text, ?gzip=1 compresses the body,
 //               ?nolength=1 sends no Content-Length (and ?extra=N bytes more than the file),
-//               ?nocors=1 leaves out Access-Control-Allow-Origin
+//               ?nocors=1 leaves out Access-Control-Allow-Origin,
+//               ?hang=N stops the body at byte N of the file and keeps the connection open (a
+//               server gone quiet, not gone; a Range request from N on gets its headers only),
+//               with ?hangs=K only for the first K GETs of that exact URL (then it is served whole),
+//               ?trickle=B sends B bytes a second
 //   /dist-without-worker/, /dist-without-engine/  dist/ with the worker script or wllama's
 //               chunk missing (pages: ?dist=without-worker or ?dist=without-engine)
 //   /pages/csp.html is served (alone: not the files it loads) with one of the README's
@@ -23,13 +27,13 @@
 //   /mlc/…      generated web-llm model folders; /control/mlc?fault=404|drop|none switches a
 //               fault on or off for all of them (a server that goes away and comes back);
 //               /control/mlc-file?path=SUFFIX&drop=N&times=K applies the /models/ fault options
-//               (drop, stall, status, nolength, gzip) to the next K requests for files ending in
+//               (drop, stall, hang, trickle, status, nolength, gzip) to the next K requests for files ending in
 //               SUFFIX (web-llm names those files itself, so no query of ours reaches them);
 //               /control/mlc-file?clear=1 removes them
 //   /vendor/web-llm/index.js  web-llm's own module, unchanged, and /vendor/web-llm/tvmjs.js the
 //               same with its inner runtime (ArtifactIndexedDBCache) exported: the cache contract test
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -77,6 +81,8 @@ export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 
 const CSP_PAGE = '/pages/csp.html';
 const DROP_AFTER_MS = 1000;
+/** A hung response is given up by the server itself after this long, so nothing is held for good. */
+const HANG_AT_MOST_MS = 10 * 60_000;
 
 /**
  * web-llm's module with its bundled runtime (tvmjs: ArtifactIndexedDBCache, createArtifactCache,
@@ -226,6 +232,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
   const stall = Number(url.searchParams.get('stall'));
   if (stall > 0) await new Promise((wait) => setTimeout(wait, stall));
+  const hangsFor = Number(url.searchParams.get('hangs') ?? Infinity);
+  const hang = url.searchParams.has('hang') && (requestCounts.get(key) ?? 0) <= hangsFor ? Number(url.searchParams.get('hang')) : undefined;
+  const trickle = Number(url.searchParams.get('trickle'));
+  if (hang !== undefined || trickle > 0)
+    return sendSlowly(res, file, start, hang === undefined ? end : Math.min(end, hang - 1), hang !== undefined, trickle);
   const drop = Number(url.searchParams.get('drop'));
   const last = drop > 0 ? Math.min(end, start + drop - 1) : end;
   const stream = createReadStream(file, { start, end: last });
@@ -233,6 +244,32 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   // A connection that stalls, then breaks mid-file: the browser gets the N bytes, then an
   // error (an error at once would discard bytes it has received but not yet handed over).
   if (drop) stream.on('end', () => setTimeout(() => res.socket?.destroy(), DROP_AFTER_MS));
+}
+
+/**
+ * Bytes `start`..`last` of `file`, `perSecond` a second (0: at once); then, with `hang`, nothing
+ * more on a connection that stays open (until the client goes, or HANG_AT_MOST_MS).
+ */
+async function sendSlowly(res: ServerResponse, file: string, start: number, last: number, hang: boolean, perSecond: number): Promise<void> {
+  const handle = await open(file);
+  try {
+    const step = perSecond > 0 ? Math.max(1, Math.round(perSecond / 10)) : 1024 * 1024;
+    for (let at = start; at <= last && !res.destroyed; at += step) {
+      const bytes = Buffer.alloc(Math.min(step, last - at + 1));
+      await handle.read(bytes, 0, bytes.length, at);
+      if (!res.write(bytes)) {
+        await new Promise<void>((drained) => {
+          const done = () => (res.off('drain', done).off('close', done), drained());
+          res.on('drain', done).on('close', done);
+        });
+      }
+      if (perSecond > 0) await new Promise((wait) => setTimeout(wait, 100));
+    }
+  } finally {
+    await handle.close();
+  }
+  if (!hang) return void res.end();
+  setTimeout(() => res.socket?.destroy(), HANG_AT_MOST_MS).unref();
 }
 
 export function startServer(port = PORT): Promise<() => Promise<void>> {
@@ -244,7 +281,8 @@ export function startServer(port = PORT): Promise<() => Promise<void>> {
   });
   return new Promise((resolveStart) => {
     server.listen(port, '127.0.0.1', () => {
-      resolveStart(() => new Promise((done) => server.close(() => done())));
+      // Hung responses (?hang) would hold close() for good: they end with the server.
+      resolveStart(() => new Promise((done) => (server.close(() => done()), server.closeAllConnections())));
     });
   });
 }

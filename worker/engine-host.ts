@@ -63,12 +63,12 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
 
     async ping() {},
 
-    async load(record, onProgress, { shared = true } = {}) {
+    async load(record, onProgress, { shared = true, stallLimits } = {}) {
       await loaded?.unload();
       loaded = undefined;
       try {
         const adapter = await failOnPolicyRefusal(registry.adapter(record.engine));
-        const loadHere = (sink: ProgressSink) => adapter.load(record, sink);
+        const loadHere = (sink: ProgressSink) => adapter.load(record, sink, stallLimits ? { stallLimits } : {});
         const loading = withSink(onProgress, (sink) => (shared && canShare() ? loadShared(record, sink, loadHere) : loadHere(sink)));
         // A load failed by a policy refusal may still finish: unload what it leaves behind.
         loading.catch(() => {});

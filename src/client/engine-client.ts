@@ -8,6 +8,7 @@ import { loadPart } from '../shared/code-part.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import { withAbsoluteUrls } from '../models/model-urls.js';
 import { openAiFetch, type FetchFunction } from './openai-http.js';
+import { LOAD_SILENCE_MS } from './heartbeat.js';
 import { WorkerConnection, WorkerStuck } from './worker-connection.js';
 import type {
   CachedModel,
@@ -17,6 +18,7 @@ import type {
   FinishReason,
   LoadProgress,
   ModelRecord,
+  StallLimits,
   StorageEstimate,
   TokenCountRequest,
   ToolCall,
@@ -35,6 +37,8 @@ export interface EngineOptions {
    * (in every tab) that loads the same model shares one copy of it.
    */
   ownEngine?: boolean;
+  /** How long a download or a load may make no progress before the library resumes it or gives up (README, "Reliability and privacy"). */
+  stallLimits?: StallLimits;
 }
 
 export interface Completions {
@@ -72,7 +76,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const { record } = await pickModel(options.model, options.models);
   const client = new EngineClient(options.models);
   try {
-    await client.load(record, options.onProgress, { shared: !options.ownEngine });
+    await client.load(record, options.onProgress, {
+      shared: !options.ownEngine,
+      ...(options.stallLimits ? { stallLimits: options.stallLimits } : {}),
+    });
   } catch (error) {
     client.terminate();
     throw error;
@@ -108,8 +115,19 @@ export class EngineClient {
 
   async load(record: ModelRecord, onProgress: (progress: LoadProgress) => void = () => {}, options?: LoadOptions): Promise<void> {
     const resolved = withAbsoluteUrls(record);
-    const load = () => this.call((api) => api.load(resolved, proxy(onProgress), options), { watchResponsive: true });
-    // A worker that got stuck loading is ended (heartbeat.ts); one fresh worker tries again.
+    const limit = options?.stallLimits?.loadSilenceMs;
+    const silentAfterMs = typeof limit === 'number' && limit > 0 ? limit : LOAD_SILENCE_MS;
+    const load = () => {
+      let lastProgressAt = Date.now();
+      const progressed = (progress: LoadProgress) => {
+        lastProgressAt = Date.now();
+        onProgress(progress);
+      };
+      return this.call((api) => api.load(resolved, proxy(progressed), options), {
+        watch: { lastProgressAt: () => lastProgressAt, silentAfterMs },
+      });
+    };
+    // A worker that got stuck loading, or whose load stopped moving, is ended (heartbeat.ts); one fresh worker tries again.
     return load().catch((error: unknown) => (error instanceof WorkerStuck ? load() : Promise.reject(error)));
   }
 
@@ -217,9 +235,13 @@ export class EngineClient {
     };
   }
 
-  private async call<T>(use: (api: Remote<WorkerApi>) => Promise<T>, { watchResponsive = false } = {}): Promise<T> {
+  /** `watch`: while the call lasts, the worker must answer pings and the call must report progress (heartbeat.ts). */
+  private async call<T>(
+    use: (api: Remote<WorkerApi>) => Promise<T>,
+    { watch }: { watch?: { lastProgressAt: () => number; silentAfterMs: number } } = {},
+  ): Promise<T> {
     const connection = this.start();
-    const stopWatching = watchResponsive ? connection.watchResponsive() : undefined;
+    const stopWatching = watch ? connection.watchResponsive(watch) : undefined;
     try {
       return await Promise.race([use(connection.remote), connection.died]);
     } catch (error) {

@@ -41,11 +41,15 @@ export class WorkerConnection {
       .catch(() => {}); // a worker that cannot answer at all is caught by its error event
   }
 
-  /** Until the returned stop: a worker that stops answering is ended with WorkerStuck. */
-  watchResponsive(): () => void {
+  /**
+   * Until the returned stop: a worker that stops answering is ended with WorkerStuck; with
+   * `progress`, so is one whose task reports nothing for its silentAfterMs (LoadStalled).
+   */
+  watchResponsive(progress?: { lastProgressAt: () => number; silentAfterMs: number }): () => void {
     return watchHeartbeat(
       () => this.remote.ping(),
-      () => this.end(new WorkerStuck()),
+      (reason) => this.end(reason === 'silent' ? new LoadStalled(progress!.silentAfterMs) : new WorkerStuck()),
+      progress ?? {},
     );
   }
 
@@ -77,7 +81,20 @@ function vanished(): LlamaChatError {
 
 /** The worker's thread stopped answering; it was ended. A fresh worker may well not be stuck. */
 export class WorkerStuck extends LlamaChatError {
-  constructor() {
-    super('worker-crashed', 'The chat engine stopped responding, so it was stopped. Try again; it will restart.');
+  constructor(message = 'The chat engine stopped responding, so it was stopped. Try again; it will restart.') {
+    super('worker-crashed', message);
   }
+}
+
+/** The load reported no progress for `silentMs`; its worker was ended. A fresh one may well go on (what was stored is kept). */
+export class LoadStalled extends WorkerStuck {
+  constructor(silentMs: number) {
+    super(
+      `Loading the model made no progress for ${formatDuration(silentMs)}, so the chat engine was stopped. Try again: what was downloaded is kept, and the load goes on from there.`,
+    );
+  }
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }

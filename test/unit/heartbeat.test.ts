@@ -1,5 +1,6 @@
 // The stuck-worker watch (src/client/heartbeat.ts) with a fake ping: a worker that answers is
 // never taken for stuck, however long the watch; one that stops answering is, once; a stop ends it.
+// With a progress clock, a load that answers pings but reports nothing is taken for silent, once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { watchHeartbeat } from '../../src/client/heartbeat.js';
@@ -70,4 +71,50 @@ test('stopped, it pings no more and never calls out', async () => {
   await sleep(100);
   assert.equal(pings, 0);
   assert.equal(stuck, 0);
+});
+
+test('a load that answers every ping and reports progress is never silent', async () => {
+  let lastProgress = Date.now();
+  const reasons: string[] = [];
+  const reporting = setInterval(() => (lastProgress = Date.now()), 10);
+  const stop = watchHeartbeat(
+    async () => {},
+    (reason) => reasons.push(reason),
+    { ...timing, lastProgressAt: () => lastProgress, silentAfterMs: 60 },
+  );
+  await sleep(250);
+  stop();
+  clearInterval(reporting);
+  assert.deepEqual(reasons, []);
+});
+
+test('a load that answers every ping but reports nothing is silent, once, near its limit', async () => {
+  const startedAt = Date.now();
+  const reasons: { reason: string; at: number }[] = [];
+  watchHeartbeat(
+    async () => {},
+    (reason) => reasons.push({ reason, at: Date.now() - startedAt }),
+    { everyMs: 1_000, stuckAfterMs: 5_000, lastProgressAt: () => startedAt, silentAfterMs: 80 },
+  );
+  await sleep(300);
+  assert.deepEqual(
+    reasons.map((r) => r.reason),
+    ['silent'],
+  );
+  // Checked a quarter of the limit apart, whatever the ping interval.
+  assert.ok(reasons[0]!.at >= 80 && reasons[0]!.at < 80 + 60, `silent after ${reasons[0]!.at} ms`);
+});
+
+test('a worker that stops answering is unresponsive, not silent, when its last progress is recent', async () => {
+  let lastProgress = Date.now();
+  const reporting = setInterval(() => (lastProgress = Date.now()), 5);
+  const reasons: string[] = [];
+  watchHeartbeat(
+    () => new Promise(() => {}),
+    (reason) => reasons.push(reason),
+    { ...timing, lastProgressAt: () => lastProgress, silentAfterMs: 10_000 },
+  );
+  await sleep(150);
+  clearInterval(reporting);
+  assert.deepEqual(reasons, ['unresponsive']);
 });

@@ -7,6 +7,7 @@ import type {
   ChatMessage,
   LoadProgress,
   ModelRecord,
+  StallLimits,
 } from '../../protocol/types.js';
 
 export type ProgressSink = (progress: LoadProgress) => void;
@@ -30,9 +31,15 @@ export interface LoadedModel {
   unload(): Promise<void>;
 }
 
+/** What a load is given besides its record. */
+export interface AdapterLoadOptions {
+  /** How long its downloads may gain no byte (the store's stall watchdog; the defaults where absent). */
+  stallLimits?: StallLimits;
+}
+
 export interface EngineAdapter {
   /** Downloads the model when it is not stored, then loads it. */
-  load(record: ModelRecord, onProgress: ProgressSink): Promise<LoadedModel>;
+  load(record: ModelRecord, onProgress: ProgressSink, options?: AdapterLoadOptions): Promise<LoadedModel>;
   /** This engine's stored models. `records`: the models the page knows, for engines that keep no list. */
   listStored(records: readonly ModelRecord[]): Promise<CachedModel[]>;
   /** True when `record` is stored complete, known without loading the engine's code; absent: cannot tell. */

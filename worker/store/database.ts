@@ -53,13 +53,18 @@ export async function listManifests(): Promise<ModelManifest[]> {
   return (await database()).getAll('manifests');
 }
 
-/** Stores chunk `index` of `manifest`'s model, and then the manifest that now counts it. */
-export async function putChunk(manifest: ModelManifest, index: number, bytes: Uint8Array): Promise<void> {
+/**
+ * Stores chunk `index` of `manifest`'s model, and then the manifest that now counts it. Once
+ * `signal` is aborted (a download dropped while this waited) nothing more is written.
+ */
+export async function putChunk(manifest: ModelManifest, index: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
   if (manifest.inFile) {
-    await writeModelBytes(manifest.id, index * manifest.chunkBytes, bytes);
+    await writeModelBytes(manifest.id, index * manifest.chunkBytes, bytes, signal);
+    signal?.throwIfAborted();
     await putManifest(manifest);
     return;
   }
+  signal?.throwIfAborted();
   const keeper = await database();
   try {
     await keeper.putChunk(manifest, index, blobsRefused || keeper.inMemory ? copyOf(bytes) : new Blob([bytes as Uint8Array<ArrayBuffer>]));
@@ -68,11 +73,11 @@ export async function putChunk(manifest: ModelManifest, index: number, bytes: Ui
     if (!blobsRefused) {
       // "Error preparing Blob/File data to be stored in object store" (WebKit, private): the same bytes as an ArrayBuffer.
       blobsRefused = true;
-      return putChunk(manifest, index, bytes);
+      return putChunk(manifest, index, bytes, signal);
     }
     // IndexedDB keeps nothing here at all: this visit's models live in memory.
     opened = Promise.resolve(memoryKeeper());
-    return putChunk(manifest, index, bytes);
+    return putChunk(manifest, index, bytes, signal);
   }
 }
 

@@ -9,6 +9,9 @@ const DIRECTORY = 'llama-chat-models';
 /** A handle another tab holds (a read under way) blocks a delete for a moment: try again this often. */
 const DELETE_ATTEMPTS = 5;
 const DELETE_RETRY_MS = 100;
+/** The same for a write's handle: another handle on the file is closed within moments. */
+const WRITE_ATTEMPTS = 10;
+const WRITE_RETRY_MS = 200;
 
 interface SyncAccessHandle {
   read(buffer: Uint8Array, options: { at: number }): number;
@@ -60,16 +63,36 @@ async function fileHandle(id: string, create = false, retry = true): Promise<Syn
   }
 }
 
-/** Writes `bytes` at `offset` of model `id`'s file, on disk before it resolves. */
-export async function writeModelBytes(id: string, offset: number, bytes: Uint8Array): Promise<void> {
-  const handle = await (await fileHandle(id, true))!.createSyncAccessHandle();
+/**
+ * Writes `bytes` at `offset` of model `id`'s file, on disk before it resolves. Once `signal` is
+ * aborted (the download was dropped while this waited for the file) it writes nothing.
+ */
+export async function writeModelBytes(id: string, offset: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  const handle = await writeHandle((await fileHandle(id, true))!);
   try {
+    signal?.throwIfAborted();
     // A short write is a full disk or a private window's cap: the store's out-of-room error.
     if (handle.write(bytes, { at: offset }) !== bytes.length)
       throw new DOMException(`Only part of a chunk of ${id} was written`, 'QuotaExceededError');
     handle.flush();
   } finally {
     handle.close();
+  }
+}
+
+/**
+ * The file's one read-write handle. Another may still be open for a moment (one that a dropped
+ * download was waiting for, closed as soon as it arrives; a read under way in another tab): the
+ * browser then refuses at once, so a few tries, a moment apart, and then the refusal stands.
+ */
+async function writeHandle(file: SyncFileHandle): Promise<SyncAccessHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'NoModificationAllowedError') || attempt >= WRITE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
+    }
   }
 }
 

@@ -18,7 +18,9 @@ import {
   type ModelManifest,
 } from './database.js';
 import { chunkDigest, FileDigest } from './digest.js';
-import { download, fetchRange, type DownloadOptions } from './download.js';
+import { download, type DownloadOptions } from './download.js';
+import { withModelLock } from './model-lock.js';
+import { fetchRange } from './model-requests.js';
 
 type ProgressSink = Sink<LoadProgress>;
 
@@ -27,11 +29,11 @@ type ProgressSink = Sink<LoadProgress>;
  * first. Tabs loading the same model wait for each other instead of downloading it twice.
  */
 export async function openModelFile(record: ModelRecord, onProgress: ProgressSink, options: DownloadOptions = {}): Promise<Blob> {
-  return withModelLock(record.id, async () => {
-    const stored = await readComplete(record, onProgress);
+  return withModelLock(record.id, onProgress, async (onProgress) => {
+    const stored = await readComplete(record, onProgress, options);
     if (stored) return stored;
     await download(record, onProgress, options);
-    const downloaded = await readComplete(record, onProgress);
+    const downloaded = await readComplete(record, onProgress, options);
     if (!downloaded) throw new LlamaChatError('integrity', `The stored copy of ${record.id} is incomplete. Try again.`);
     if (await keptInMemoryOnly()) {
       const text = `${record.label ?? record.id} is ready for this visit only`;
@@ -45,13 +47,7 @@ export async function openModelFile(record: ModelRecord, onProgress: ProgressSin
 const IN_MEMORY_NOTICE =
   'This browser keeps no files for this site (a private window, or storage switched off), so the model will download again on your next visit.';
 
-async function withModelLock<T>(id: string, task: () => Promise<T>): Promise<T> {
-  // Web Locks are missing in some embedded browsers; the store stays correct without them.
-  if (!('locks' in navigator)) return task();
-  return navigator.locks.request(`llama-chat:model:${id}`, task);
-}
-
-async function readComplete(record: ModelRecord, onProgress: ProgressSink): Promise<Blob | undefined> {
+async function readComplete(record: ModelRecord, onProgress: ProgressSink, options: DownloadOptions): Promise<Blob | undefined> {
   const manifest = await getManifest(record.id);
   if (!manifest?.complete || manifest.url !== record.url) return undefined;
   const file = await assemble(manifest);
@@ -61,7 +57,7 @@ async function readComplete(record: ModelRecord, onProgress: ProgressSink): Prom
     return undefined;
   }
   const sha256 = fileSha256(record);
-  const checked = sha256 ? await verified(record, sha256, manifest, file, onProgress) : file;
+  const checked = sha256 ? await verified(record, sha256, manifest, file, onProgress, options) : file;
   await putManifest({ ...manifest, lastUsed: Date.now() });
   return checked;
 }
@@ -83,6 +79,7 @@ async function verified(
   manifest: ModelManifest,
   file: Blob,
   onProgress: ProgressSink,
+  options: DownloadOptions,
   repairs = 1,
 ): Promise<Blob> {
   const name = record.label ?? record.id;
@@ -107,9 +104,9 @@ async function verified(
       total,
       text: `${parts} of the stored ${name} found; downloading ${damaged.length === 1 ? 'it' : 'them'} again`,
     });
-    for (const index of damaged) await refetchChunk(record, manifest, index);
+    for (const index of damaged) await refetchChunk(record, manifest, index, options);
     // Chunks in IndexedDB are new Blobs now: read the file again.
-    return verified(record, sha256, manifest, (await assemble(manifest)) ?? file, onProgress, repairs - 1);
+    return verified(record, sha256, manifest, (await assemble(manifest)) ?? file, onProgress, options, repairs - 1);
   }
   await deleteModel(record.id);
   throw new LlamaChatError(
@@ -118,10 +115,10 @@ async function verified(
   );
 }
 
-async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index: number): Promise<void> {
+async function refetchChunk(record: ModelRecord, manifest: ModelManifest, index: number, options: DownloadOptions): Promise<void> {
   const start = index * manifest.chunkBytes;
   const end = Math.min(manifest.size, start + manifest.chunkBytes) - 1;
-  const bytes = await fetchRange(record, start, end);
+  const bytes = await fetchRange(record, start, end, options.stallTimes);
   manifest.chunkHashes[index] = await chunkDigest(bytes);
   await putChunk(manifest, index, bytes);
 }

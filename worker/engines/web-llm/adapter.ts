@@ -6,8 +6,8 @@ import { downloadMlcModel } from './mlc-download.js';
 import { deleteMlcModel, listMlcModels, mlcStoredState } from './mlc-stored.js';
 
 export const webLlmAdapter: EngineAdapter = {
-  async load(record, onProgress) {
-    await downloadMlcModel(record, onProgress);
+  async load(record, onProgress, options) {
+    await downloadMlcModel(record, onProgress, options?.stallLimits);
     const { WebLlmModel } = await import('./backend.js');
     return WebLlmModel.load(record, onProgress);
   },

@@ -7,8 +7,10 @@ import { LlamaChatError } from '../../../protocol/errors.js';
 import type { ModelRecord } from '../../../protocol/types.js';
 import { deleteModel, getFolder, getManifest, putFolder, type FolderFile, type FolderManifest } from '../../store/database.js';
 import { chunkDigest } from '../../store/digest.js';
-import { ensureSpace, storeOrFail } from '../../store/download.js';
+import { ensureSpace, storeOrFail } from '../../store/storage-space.js';
+import { withModelLock } from '../../store/model-lock.js';
 import { openModelFile } from '../../store/model-store.js';
+import type { StallTimes } from '../../store/stall-watchdog.js';
 import type { ProgressSink } from '../engine.js';
 import {
   checkModelLibrary,
@@ -25,11 +27,12 @@ import {
 import { deleteFiles } from './mlc-stored.js';
 import { hasEntries, readEntry, writeEntry } from './webllm-cache.js';
 
-/** Downloads whatever of `record`'s files web-llm's cache lacks. Tabs wait for each other. */
-export async function downloadMlcModel(record: ModelRecord, onProgress: ProgressSink): Promise<void> {
-  const run = () => new MlcDownload(record, onProgress).run();
-  if (!('locks' in navigator)) return run();
-  return navigator.locks.request(`llama-chat:model:${record.id}`, run);
+/**
+ * Downloads whatever of `record`'s files web-llm's cache lacks. Tabs wait for each other. Each
+ * file's download has the store's stall watchdog (`stallTimes`: its times, the defaults where absent).
+ */
+export async function downloadMlcModel(record: ModelRecord, onProgress: ProgressSink, stallTimes?: Partial<StallTimes>): Promise<void> {
+  return withModelLock(record.id, onProgress, (onProgress) => new MlcDownload(record, onProgress, stallTimes).run());
 }
 
 class MlcDownload {
@@ -40,6 +43,7 @@ class MlcDownload {
   constructor(
     private readonly record: ModelRecord,
     private readonly onProgress: ProgressSink,
+    private readonly stallTimes: Partial<StallTimes> | undefined,
   ) {}
 
   async run(): Promise<void> {
@@ -94,12 +98,13 @@ class MlcDownload {
     return manifest ? manifest.storedChunks * manifest.chunkBytes : 0;
   }
 
-  private report(current: number): void {
+  /** The whole model's progress; `text`: what the store says of a file beyond its bytes (it waits on the server, it resumes). */
+  private report(current: number, text = `Downloading ${this.record.label ?? this.record.id}`): void {
     const files = this.folder.files;
     const done = files.reduce((sum, f) => sum + (f.done ? f.bytes : 0), 0);
     const known = this.planned && files.every((f) => f.bytes > 0);
     const total = known ? files.reduce((sum, f) => sum + f.bytes, 0) : 0;
-    this.onProgress({ phase: 'download', loaded: done + current, total, text: `Downloading ${this.record.label ?? this.record.id}` });
+    this.onProgress({ phase: 'download', loaded: done + current, total, text });
   }
 
   /** `file`'s data as web-llm keeps it: from its cache, or downloaded, checked and written there. */
@@ -136,9 +141,9 @@ class MlcDownload {
       (progress) => {
         if (progress.phase !== 'download') return; // the store's own hash pass: a step of this download
         if (!entry.bytes && progress.total > 0) entry.bytes = progress.total;
-        this.report(progress.loaded);
+        this.report(progress.loaded, progress.text.startsWith('Downloading ') ? undefined : progress.text);
       },
-      file.bytes !== undefined ? { exactSize: file.bytes } : {},
+      { ...(file.bytes !== undefined ? { exactSize: file.bytes } : {}), ...(this.stallTimes ? { stallTimes: this.stallTimes } : {}) },
     );
     const bytes = await blob.arrayBuffer();
     if (file.bytes !== undefined && bytes.byteLength !== file.bytes) {

@@ -3,9 +3,9 @@ import type { EngineAdapter } from '../engine.js';
 import { deleteModelFile, isModelFileStored, listModelFiles } from '../../store/model-store.js';
 
 export const wllamaAdapter: EngineAdapter = {
-  async load(record, onProgress) {
+  async load(record, onProgress, options) {
     const { WllamaModel } = await import('./backend.js');
-    return WllamaModel.load(record, onProgress);
+    return WllamaModel.load(record, onProgress, options?.stallLimits);
   },
   isStored: (record) => isModelFileStored(record),
   listStored: () => listModelFiles('wllama'),

@@ -9,7 +9,13 @@ import compatWasmUrl from '@wllama/wllama-compat/wasm/wllama.wasm?url';
 import compatWorkerUrl from '@wllama/wllama-compat/wasm/wllama.js?url';
 import { probeDevice } from '../../../protocol/device-probe.js';
 import { LlamaChatError } from '../../../protocol/errors.js';
-import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type FinishReason, type ModelRecord } from '../../../protocol/types.js';
+import {
+  DEFAULT_CONTEXT_LENGTH,
+  type ChatMessage,
+  type FinishReason,
+  type ModelRecord,
+  type StallLimits,
+} from '../../../protocol/types.js';
 import { modelFileLocation } from '../../store/model-files.js';
 import { deleteModelFile, openModelFile } from '../../store/model-store.js';
 import { chunkBuilder } from '../chunks.js';
@@ -35,13 +41,14 @@ export class WllamaModel implements LoadedModel {
     private readonly liveness: ReturnType<typeof watchLlamaCpp>,
   ) {}
 
-  static async load(record: ModelRecord, onProgress: ProgressSink): Promise<WllamaModel> {
+  static async load(record: ModelRecord, onProgress: ProgressSink, stallLimits?: StallLimits): Promise<WllamaModel> {
     const device = await probeDevice();
     // What cannot fit is refused before its download (the record's size, then the file's first bytes).
     const memory = memoryCheck(record, device);
     const file = await openModelFile(record, onProgress, {
       beforeRequest: () => memory.beforeRequest(),
       inspect: (prefix, size) => memory.inspectDownload(prefix, size),
+      ...(stallLimits ? { stallTimes: stallLimits } : {}),
     });
     // Only what the file itself shows (a header that does not parse, tensors past its end) makes it damaged.
     await memory.checkStored(file).catch((error: unknown) => discardAndThrow(record, error));
