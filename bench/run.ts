@@ -19,6 +19,8 @@ import { measureSharedEngine } from './shared-engine.js';
 import { renderSharedEngine } from './shared-engine-report.js';
 import { measureEngineVersions } from './engine-versions.js';
 import { renderEngineVersions } from './engine-versions-report.js';
+import { measureRealSize } from './real-size.js';
+import { renderRealSize } from './real-size-report.js';
 import { PAGE_ORIGIN, startServer } from '../test/server.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -132,6 +134,9 @@ try {
     maxTokens: 48,
   });
 
+  const realSizeRounds = Number(process.env.BENCH_REAL_SIZE_ROUNDS ?? 2);
+  const realSize = await measureRealSize(browser.context, PAGE_ORIGIN, `/dist/${wasmFile}`, realSizeRounds, log);
+
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: describeCommit(),
@@ -160,12 +165,12 @@ try {
   writeFileSync(
     `${RESULTS}latest.json`,
     JSON.stringify(
-      { ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild, sharedEngine, engineVersions } },
+      { ...report, runs: { timeToReady, tokenPath, modelLoad, threads, compatBuild, sharedEngine, engineVersions, realSize } },
       null,
       2,
     ) + '\n',
   );
-  const markdown = `${renderMarkdown(report)}\n${renderSharedEngine(sharedEngine)}\n${renderEngineVersions(engineVersions)}`;
+  const markdown = `${renderMarkdown(report)}\n${renderSharedEngine(sharedEngine)}\n${renderEngineVersions(engineVersions)}\n${renderRealSize(realSize)}`;
   writeFileSync(`${RESULTS}latest.md`, markdown);
   console.log('\n' + markdown);
   const readme = fileURLToPath(new URL('../README.md', import.meta.url));

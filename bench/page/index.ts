@@ -5,6 +5,7 @@ import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-
 import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 import { loadAlone, readStore, unloadAlone, wllamaIngest } from './warm-load.js';
+import { mlcDownload, rawFetch, storeRawRead, wllamaPhases } from './real-size.js';
 
 const bench: BenchApi = {
   prepareThreads,
@@ -21,6 +22,10 @@ const bench: BenchApi = {
   wllamaIngest,
   loadAlone,
   unloadAlone,
+  rawFetch,
+  storeRawRead,
+  wllamaPhases,
+  mlcDownload,
 };
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

@@ -76,6 +76,21 @@ export interface DirectReadyRun {
 export interface ThreadsRun {
   tokens: number;
   decodeTokensPerS: number;
+  /** The prompt's tokens (usage: llama.cpp may have reused a cached start of them). */
+  promptTokens: number;
+  /** Request → first token: the prompt's prefill, mostly. */
+  ttftMs: number;
+}
+
+/** wllama alone loading a stored file, its steps read from llama.cpp's log. */
+export interface WllamaPhasesRun {
+  readyMs: number;
+  /** Starting llama.cpp, its header and its vocabulary, until it begins on the weights. */
+  headerMs: number;
+  /** The weights read into llama.cpp's memory. */
+  weightsMs: number;
+  /** The context (KV cache, compute buffers), the warm-up when asked, and the rest until loadModel() resolves. */
+  afterMs: number;
 }
 
 export interface BenchApi {
@@ -97,6 +112,12 @@ export interface BenchApi {
   /** wllama alone loads the stored file in this tab and keeps it (ms to ready), until unloadAlone(). */
   loadAlone(record: ModelRecord, wasmUrl: string): Promise<number>;
   unloadAlone(): Promise<void>;
+  /** Figure 10: a raw read of the server (every URL in turn), the store's raw read, wllama alone by steps. */
+  rawFetch(urls: string[]): Promise<number>;
+  storeRawRead(id: string): Promise<number>;
+  wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun>;
+  /** createEngine() downloading an MLC model into web-llm's cache, until its load begins (ms). */
+  mlcDownload(record: ModelRecord): Promise<number>;
 }
 
 declare global {

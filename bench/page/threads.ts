@@ -6,22 +6,34 @@ import type { ThreadsRun } from './protocol.js';
 let engine: Engine | undefined;
 
 export async function prepareThreads(record: ModelRecord): Promise<boolean> {
-  engine = await createEngine({ model: record.id, models: [record] });
+  // An engine of its own: shared, the second tab would join the first one's engine, whatever its threads.
+  engine = await createEngine({ model: record.id, models: [record], ownEngine: true });
   return crossOriginIsolated;
 }
 
 export async function runThreads(prompt: string, maxTokens: number): Promise<ThreadsRun> {
   if (!engine) throw new Error('prepareThreads() first');
   const arrivals: number[] = [];
+  let promptTokens = 0;
+  const startedAt = performance.now();
   const stream = await engine.chat.completions.create({
     messages: [{ role: 'user', content: prompt }],
     stream: true,
     temperature: 0,
     max_tokens: maxTokens,
+    stream_options: { include_usage: true },
   });
-  for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(performance.now());
+  for await (const chunk of stream) {
+    if (chunk.choices[0]?.delta.content) arrivals.push(performance.now());
+    if (chunk.usage) promptTokens = chunk.usage.prompt_tokens;
+  }
   const first = arrivals[0];
   const last = arrivals[arrivals.length - 1];
   if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('threads run: fewer than two tokens arrived');
-  return { tokens: arrivals.length, decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first) };
+  return {
+    tokens: arrivals.length,
+    decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first),
+    promptTokens,
+    ttftMs: first - startedAt,
+  };
 }

@@ -41,7 +41,7 @@ async function storedFile(id: string): Promise<{ file: Blob; inFile: boolean }> 
  * model loads (worker/engines/wllama/file-reads.ts): a read-only synchronous handle opened for
  * each 16 MB read, into a buffer reused from read to read; and the same into a new buffer each time.
  */
-async function timeFileReadsInWorker(id: string): Promise<{ reusedMs: number; freshMs: number }> {
+export async function timeFileReadsInWorker(id: string): Promise<{ reusedMs: number; freshMs: number }> {
   const source = `onmessage = async ({ data: { folder, name, readBytes } }) => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
     const handle = await dir.getFileHandle(name);

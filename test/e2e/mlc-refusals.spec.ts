@@ -36,7 +36,8 @@ test('a shard of another size than tensor-cache.json says is refused with integr
   expect(model.some((e) => e.url.endsWith('params_shard_1.bin'))).toBe(false);
   expect(model.some((e) => e.url.endsWith('params_shard_0.bin'))).toBe(true); // the good one before it stays
   expect(await storeManifestIds(page)).toEqual([]);
-  expect(requests.some((r) => r.url().endsWith('params_shard_2.bin'))).toBe(false); // stopped there
+  // Stopped there: the shards already under way beside it (four at a time) finish, no other starts.
+  expect(requests.some((r) => r.url().endsWith('params_shard_4.bin'))).toBe(false);
   expect(declaredShards(MLC_BAD_SIZE_DIR)[1]!.nbytes).toBe(921_600);
 });
 

@@ -102,10 +102,10 @@ export class RemoteModel implements LoadedModel {
 
   private receive(message: HolderMessage): void {
     if (message.type === 'gone') return this.holderGone();
-    if (message.type !== 'chunk' && message.type !== 'done' && message.type !== 'counted' && message.type !== 'failed') return;
+    if (message.type !== 'chunks' && message.type !== 'done' && message.type !== 'counted' && message.type !== 'failed') return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
-    if (message.type === 'chunk') return pending.onChunk(message.chunk);
+    if (message.type === 'chunks') return message.chunks.forEach((chunk) => pending.onChunk(chunk));
     this.settle(message.id);
     if (message.type === 'done') pending.done();
     else if (message.type === 'counted') pending.done(message.tokens);

@@ -26,7 +26,8 @@ export type HolderMessage =
   | { type: 'progress'; progress: LoadProgress }
   | { type: 'ready' }
   | { type: 'load-failed'; error: WireError }
-  | { type: 'chunk'; id: number; chunk: ChatCompletionChunk }
+  /** An answer's chunks of about one frame, together (chunk-batcher.ts): one message, not one per token. */
+  | { type: 'chunks'; id: number; chunks: ChatCompletionChunk[] }
   | { type: 'done'; id: number }
   | { type: 'counted'; id: number; tokens: number }
   | { type: 'failed'; id: number; error: WireError }

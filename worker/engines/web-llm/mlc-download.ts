@@ -26,6 +26,7 @@ import {
 } from './mlc-files.js';
 import { deleteFiles } from './mlc-stored.js';
 import { hasEntries, readEntry, writeEntry } from './webllm-cache.js';
+import { inParallel } from '../../in-parallel.js';
 
 /**
  * Downloads whatever of `record`'s files web-llm's cache lacks. Tabs wait for each other. Each
@@ -35,8 +36,17 @@ export async function downloadMlcModel(record: ModelRecord, onProgress: Progress
   return withModelLock(record.id, onProgress, (onProgress) => new MlcDownload(record, onProgress, stallTimes).run());
 }
 
+/**
+ * Shards downloaded at once. One at a time, each shard's request, checks and writes left the
+ * link idle in between (the 8B's 108 shards stored at a quarter of the GGUF path's speed); a few
+ * keep it busy, and hold only a few shards (about 40 MB each) in memory.
+ */
+const FILES_IN_FLIGHT = 4;
+
 class MlcDownload {
   private folder!: FolderManifest;
+  /** Bytes so far of each file under way (several at once). */
+  private readonly underWay = new Map<FolderFile, number>();
   /** True once every file is listed: only then is the total known. */
   private planned = false;
 
@@ -61,7 +71,15 @@ class MlcDownload {
     let needed = 0;
     for (const file of content) if (!this.entry(file).done) needed += (file.bytes ?? 0) - (await this.partialBytes(file));
     await ensureSpace(record, needed);
-    for (const file of content) if (!this.entry(file).done) await this.obtain(file);
+    const missing = content.filter((file) => !this.entry(file).done);
+    // The tokenizer and the model library first, in turn: a library that is none is refused
+    // before a byte of the weights is asked for. Then the weights' shards, a few at once.
+    for (const file of missing) if (file.bytes === undefined) await this.obtain(file);
+    await inParallel(
+      missing.filter((file) => file.bytes !== undefined),
+      FILES_IN_FLIGHT,
+      (file) => this.obtain(file),
+    );
     await putFolder(this.folder);
   }
 
@@ -99,8 +117,10 @@ class MlcDownload {
   }
 
   /** The whole model's progress; `text`: what the store says of a file beyond its bytes (it waits on the server, it resumes). */
-  private report(current: number, text = `Downloading ${this.record.label ?? this.record.id}`): void {
+  private report(text = `Downloading ${this.record.label ?? this.record.id}`): void {
     const files = this.folder.files;
+    let current = 0;
+    for (const [entry, loaded] of this.underWay) if (!entry.done) current += loaded;
     const done = files.reduce((sum, f) => sum + (f.done ? f.bytes : 0), 0);
     const known = this.planned && files.every((f) => f.bytes > 0);
     const total = known ? files.reduce((sum, f) => sum + f.bytes, 0) : 0;
@@ -121,6 +141,7 @@ class MlcDownload {
     await storeOrFail(() => writeEntry(file.database, file.url, data));
     entry.done = true;
     entry.bytes = bytes.byteLength;
+    this.underWay.delete(entry);
     await putFolder(this.folder);
     await deleteModel(fileStoreId(this.record.id, file.name));
     return data;
@@ -141,7 +162,8 @@ class MlcDownload {
       (progress) => {
         if (progress.phase !== 'download') return; // the store's own hash pass: a step of this download
         if (!entry.bytes && progress.total > 0) entry.bytes = progress.total;
-        this.report(progress.loaded, progress.text.startsWith('Downloading ') ? undefined : progress.text);
+        this.underWay.set(entry, progress.loaded);
+        this.report(progress.text.startsWith('Downloading ') ? undefined : progress.text);
       },
       { ...(file.bytes !== undefined ? { exactSize: file.bytes } : {}), ...(this.stallTimes ? { stallTimes: this.stallTimes } : {}) },
     );

@@ -72,6 +72,10 @@ export class WllamaModel implements LoadedModel {
         n_threads: threadCount(),
         n_gpu_layers: device.shaderF16 ? undefined : 0,
         n_parallel: 1,
+        // llama.cpp's warm-up is an empty answer over every weight: at the 8B's shapes on one
+        // thread it added 6 s to a 13 s stored load, and the first real answer took as long
+        // with it as without (bench figure 10).
+        warmup: false,
         log_level: LogLevel.WARN,
       });
       await Promise.race([loading, liveness.died]);

@@ -1,0 +1,80 @@
+// Figure 10, the real size: the yardsticks a real-size load is measured against, in this tab —
+// a raw read of the same server (fetch, every byte read and dropped), the store's raw read of
+// the stored file, and wllama alone loading the same stored file with llama.cpp's own steps
+// timed from its log (the header and vocabulary, the weights, the context and the rest).
+import { createEngine, type ModelRecord } from 'llama-chat';
+import { LogLevel, Wllama } from '@wllama/wllama/esm/index.js';
+import type { WllamaPhasesRun } from './protocol.js';
+import { timeFileReadsInWorker } from './warm-load.js';
+
+/** Milliseconds to fetch every byte of `urls` in turn, reading and dropping them as they come. */
+export async function rawFetch(urls: string[]): Promise<number> {
+  const startedAt = performance.now();
+  for (const url of urls) {
+    const response = await fetch(url, { cache: 'no-store' });
+    const reader = response.body!.getReader();
+    for (;;) if ((await reader.read()).done) break;
+  }
+  return performance.now() - startedAt;
+}
+
+/** Milliseconds for the store's raw read of model `id`'s OPFS file (synchronous reads in a worker). */
+export async function storeRawRead(id: string): Promise<number> {
+  return (await timeFileReadsInWorker(id)).reusedMs;
+}
+
+/** The first log line matching `pattern`, as milliseconds since the load began. */
+function lineAt(lines: { at: number; text: string }[], pattern: RegExp): number | undefined {
+  return lines.find((line) => pattern.test(line.text))?.at;
+}
+
+/** wllama alone loading model `id`'s stored file with the library's settings, its steps timed. */
+export async function wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun> {
+  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('llama-chat-models');
+  const file = await (await folder.getFileHandle(encodeURIComponent(record.id))).getFile();
+  const lines: { at: number; text: string }[] = [];
+  const startedAt = performance.now();
+  const note = (...parts: unknown[]): void => void lines.push({ at: performance.now() - startedAt, text: parts.join(' ') });
+  const wllama = new Wllama(
+    { default: wasmUrl },
+    { logger: { debug: note, log: note, warn: note, error: note }, suppressNativeLog: false },
+  );
+  wllama.setCompat(null);
+  await wllama.loadModel([file], {
+    n_ctx: record.contextLength,
+    n_threads: 1,
+    n_gpu_layers: 0,
+    n_parallel: 1,
+    warmup,
+    log_level: LogLevel.DEBUG,
+  });
+  const readyMs = performance.now() - startedAt;
+  await wllama.exit();
+  const weightsAt = lineAt(lines, /load_tensors: loading model tensors/) ?? 0;
+  const contextAt = lineAt(lines, /llama_context: constructing/) ?? weightsAt;
+  return { readyMs, headerMs: weightsAt, weightsMs: contextAt - weightsAt, afterMs: readyMs - contextAt };
+}
+
+/**
+ * Milliseconds for createEngine() to download an MLC model into web-llm's cache: until its last
+ * byte is stored. The bench's MLC folder has no real model library, so the load that follows fails.
+ */
+export async function mlcDownload(record: ModelRecord): Promise<number> {
+  const startedAt = performance.now();
+  let downloadedAt: number | undefined;
+  try {
+    const engine = await createEngine({
+      model: record.id,
+      models: [record],
+      onProgress: (progress) => {
+        // The last byte stored: the download is over, whatever the load then does.
+        if (progress.phase === 'download' && progress.total > 0 && progress.loaded >= progress.total) downloadedAt ??= performance.now();
+      },
+    });
+    await engine.unload();
+  } catch (error) {
+    if (downloadedAt === undefined) throw error; // the download itself failed
+  }
+  if (downloadedAt === undefined) throw new Error('the MLC download never reported its last byte');
+  return downloadedAt - startedAt;
+}

@@ -1,0 +1,81 @@
+// Figure 10 as a Markdown table: medians over the rounds of speeds and of ratios taken round by
+// round (each ratio's two sides measured in the same round).
+import type { RealSizeRound, RealSizeRuns, ThreadsRound } from './real-size.js';
+import { summarize } from './stats.js';
+
+const MBps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
+
+export function renderRealSize(runs: RealSizeRuns): string {
+  const r = runs.rounds;
+  const row = (label: string, values: (x: RealSizeRound) => number, unit: string, digits = 0, bold = false): string => {
+    const s = summarize(r.map(values));
+    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
+    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
+  };
+  const gb = (r[0]!.ggufBytes / 1e9).toFixed(2);
+  const mlcGb = (r[0]!.mlcBytes / 1e9).toFixed(2);
+  const loadPart = (x: RealSizeRound) => x.warm.readyMs - x.warm.storeMs;
+  return [
+    `**10. The real size** (a GGUF with Llama 3.1 8B's shapes, ${runs.layers} of its 32 layers, ${gb} GB, 2048-token context, one thread; the 8B-sized MLC folder, 108 shards, ${mlcGb} GB; a fresh tab for each step, storage emptied before each round's cold load; ratios taken round by round)`,
+    '',
+    '| Figure | Median | Min | Max | Runs |',
+    '|---|---|---|---|---|',
+    row('Raw read of the same server: the page fetches the GGUF and drops it', (x) => MBps(x.ggufBytes, x.rawFetchMs), ' MB/s'),
+    row('Cold: download and store, through `createEngine()`', (x) => MBps(x.ggufBytes, x.cold.storeMs), ' MB/s'),
+    row('cold download and store ÷ raw read of the server (goal ≥ 0.8)', (x) => x.rawFetchMs / x.cold.storeMs, '', 2, true),
+    row('Cold, to ready (download, store, load)', (x) => x.cold.readyMs / 1000, ' s', 1),
+    row('Warm: stored → ready, through `createEngine()`', (x) => x.warm.readyMs / 1000, ' s', 1, true),
+    row(
+      'warm load ÷ wllama alone on the same stored file, its default warm-up (goal ≥ 0.8)',
+      (x) => x.alone.readyMs / x.warm.readyMs,
+      '',
+      2,
+      true,
+    ),
+    row('warm load ÷ wllama alone, without the warm-up (as the library loads)', (x) => x.aloneNoWarmup.readyMs / x.warm.readyMs, '', 2),
+    row('warm load speed ÷ raw read of the server (goal ≥ 0.4)', (x) => x.rawFetchMs / x.warm.readyMs, '', 2, true),
+    row('warm: the store part (open, checks, hand-over)', (x) => x.warm.storeMs, ' ms'),
+    row('warm: the engine part (llama.cpp reads and sets up the model)', loadPart, ' ms'),
+    row("the store's raw read of the stored file (synchronous OPFS reads in a worker)", (x) => MBps(x.ggufBytes, x.storeReadMs), ' MB/s'),
+    row('wllama alone, with warm-up: to ready', (x) => x.alone.readyMs / 1000, ' s', 1),
+    row('of which starting llama.cpp, the header and the vocabulary', (x) => x.alone.headerMs, ' ms'),
+    row('of which the weights into llama.cpp', (x) => x.alone.weightsMs, ' ms'),
+    row('of which the context, the warm-up and the rest', (x) => x.alone.afterMs, ' ms'),
+    row('wllama alone, without warm-up: to ready', (x) => x.aloneNoWarmup.readyMs / 1000, ' s', 1),
+    row('of which the context and the rest', (x) => x.aloneNoWarmup.afterMs, ' ms'),
+    row('MLC folder, raw read of the same server (every file in turn)', (x) => MBps(x.mlcBytes, x.mlcRawFetchMs), ' MB/s'),
+    row("MLC folder, download into web-llm's cache through `createEngine()`", (x) => MBps(x.mlcBytes, x.mlcDownloadMs), ' MB/s'),
+    row(
+      'MLC download ÷ GGUF download and store (goal ≥ 1)',
+      (x) => x.cold.storeMs / x.ggufBytes / (x.mlcDownloadMs / x.mlcBytes),
+      '',
+      2,
+      true,
+    ),
+    row('MLC download ÷ raw read of the server', (x) => x.mlcRawFetchMs / x.mlcDownloadMs, '', 2),
+    ...threadRows(runs.threads),
+    '',
+  ].join('\n');
+}
+
+function threadRows(threads: RealSizeRuns['threads']): string[] {
+  const t = threads.rounds;
+  if (t.length === 0) return [];
+  const row = (label: string, values: (x: ThreadsRound) => number, unit: string, digits: number, bold = false): string => {
+    const s = summarize(t.map(values));
+    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
+    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
+  };
+  const at = `${threads.layers} of the 8B's layers, every matrix its real shape, ${threads.cores} cores`;
+  return [
+    row(
+      `Prefill, time to first token on one thread (${at}; a ${t[0]!.single.promptTokens}-token prompt, its system header cached)`,
+      (x) => x.single.ttftMs / 1000,
+      ' s',
+      1,
+    ),
+    row('prefill on every core (cross-origin isolated) ÷ one thread, as speed', (x) => x.single.ttftMs / x.multi.ttftMs, '×', 2, true),
+    row('Decode on one thread', (x) => x.single.decodeTokensPerS, ' tok/s', 2),
+    row('decode on every core ÷ one thread', (x) => x.multi.decodeTokensPerS / x.single.decodeTokensPerS, '×', 2, true),
+  ];
+}

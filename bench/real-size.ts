@@ -1,0 +1,203 @@
+// Figure 10, the real size: a GGUF with Llama 3.1 8B's shapes (16 of its 32 layers, 2.56 GB)
+// loaded cold (download and store, then load) and warm (from the store), and the 8B-sized MLC
+// folder (108 shards, 4.52 GB) downloaded into web-llm's cache; each beside its yardsticks
+// measured in the same round: a raw read of the same server from the page, the store's raw read
+// of the stored file, and wllama alone loading the same stored file (with its default warm-up,
+// as a page would call it, and without, as the library does), its steps timed from its log.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import type { ModelRecord } from '../protocol/types.js';
+import { ensureRealSizeMlcModel, ensureRealSizeModel, REAL_SIZE_MLC_DIR } from '../test/fixtures/real-size.js';
+import { fakeModelLibrary } from '../test/fixtures/mlc-model.js';
+import { CDN_ORIGIN } from '../test/server.js';
+import { openBenchPage } from './bench-page.js';
+import type { LoadRun, ThreadsRun, WllamaPhasesRun } from './page/protocol.js';
+
+/** Half the 8B's layers: past 2 GiB, as long to load as the issue's 2.5 GB, and twice as quick to soak. */
+export const REAL_SIZE_LAYERS = 16;
+/** Threads are measured on 4 of the 8B's layers: every matrix of its real shape, a prefill in tens of seconds, not minutes. */
+export const THREADS_LAYERS = 4;
+/** A question of about 60 tokens; each run's begins with its own number, so only the system header is cached. */
+const QUESTION =
+  'describe in a few sentences how a river shapes the valley it runs through over thousands of years, from the mountains where it starts to the sea where it ends, and what lives along it.';
+
+export interface RealSizeRound {
+  ggufBytes: number;
+  /** The page fetching every byte of the GGUF from the same server. */
+  rawFetchMs: number;
+  cold: LoadRun;
+  warm: LoadRun;
+  /** The store's raw read of the stored file (synchronous OPFS reads in a worker). */
+  storeReadMs: number;
+  /** wllama alone on the same stored file: with llama.cpp's warm-up (its default) and without (the library's setting). */
+  alone: WllamaPhasesRun;
+  aloneNoWarmup: WllamaPhasesRun;
+  mlcBytes: number;
+  mlcRawFetchMs: number;
+  mlcDownloadMs: number;
+}
+
+/** One answer's pace with llama.cpp on one thread (a tab not cross-origin isolated) and on every core (one that is). */
+export interface ThreadsRound {
+  single: ThreadsRun;
+  multi: ThreadsRun;
+}
+
+export interface RealSizeRuns {
+  layers: number;
+  rounds: RealSizeRound[];
+  /** Threads at the 8B's shapes (THREADS_LAYERS of its layers: the same matrices, quicker rounds). */
+  threads: { layers: number; cores: number; rounds: ThreadsRound[] };
+}
+
+interface Shard {
+  dataPath: string;
+  nbytes: number;
+}
+
+/** The MLC folder's record, and every URL (with its size) its download fetches. */
+function mlcModel(origin: string): { record: ModelRecord; urls: string[]; bytes: number } {
+  const url = `${origin}/mlc/real-size-8b`;
+  const main = join(REAL_SIZE_MLC_DIR, 'resolve/main');
+  const shards = (JSON.parse(readFileSync(join(main, 'tensor-cache.json'), 'utf8')) as { records: Shard[] }).records;
+  const files = ['mlc-chat-config.json', 'tensor-cache.json', 'tokenizer.json', ...shards.map((s) => s.dataPath)];
+  const bytes = files.reduce((sum, name) => sum + readFileSync(join(main, name)).length, 0);
+  return {
+    // The library from the other loopback name: web-llm fetches one on localhost itself.
+    record: {
+      id: 'bench-real-size-mlc',
+      engine: 'web-llm',
+      url,
+      modelLib: `${CDN_ORIGIN}/mlc/real-size-8b/model-lib.wasm`,
+      label: 'bench-real-size-mlc',
+    },
+    urls: files.map((name) => `${url}/resolve/main/${name}`),
+    bytes,
+  };
+}
+
+export async function measureRealSize(
+  context: BrowserContext,
+  origin: string,
+  wasmUrl: string,
+  rounds: number,
+  log: (step: string) => void = () => {},
+): Promise<RealSizeRuns> {
+  await ensureRealSizeModel(REAL_SIZE_LAYERS);
+  await ensureRealSizeMlcModel();
+  const library = join(REAL_SIZE_MLC_DIR, 'model-lib.wasm'); // no real one: the load after the download fails
+  if (!existsSync(library)) writeFileSync(library, fakeModelLibrary());
+  const file = `real-size/llama3-8b-${REAL_SIZE_LAYERS}l.gguf`;
+  const ggufBytes = Number((await fetch(`${origin}/models/${file}`, { method: 'HEAD' })).headers.get('content-length'));
+  const gguf: ModelRecord = {
+    id: 'bench-real-size',
+    engine: 'wllama',
+    url: `${origin}/models/${file}`,
+    label: 'bench-real-size',
+    sizeBytes: ggufBytes,
+    contextLength: 2048,
+  };
+  const mlc = mlcModel(origin);
+
+  // Each step in a fresh tab, as a visit would be.
+  const inTab = async <T>(step: (page: Awaited<ReturnType<typeof openBenchPage>>) => Promise<T>): Promise<T> => {
+    const page = await openBenchPage(context);
+    try {
+      return await step(page);
+    } finally {
+      await page.close();
+    }
+  };
+  const clearStorage = () =>
+    inTab(async (page) => {
+      const session = await context.newCDPSession(page);
+      await session.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb,file_systems,cache_storage' });
+      await session.detach();
+    });
+  const load = (record: ModelRecord) =>
+    inTab(async (page) => {
+      const run = await page.evaluate((r) => window.bench.loadWithEngine(r), record);
+      await page.evaluate(() => window.bench.unloadEngine());
+      return run;
+    });
+
+  const runs: RealSizeRuns = { layers: REAL_SIZE_LAYERS, rounds: [], threads: { layers: THREADS_LAYERS, cores: 0, rounds: [] } };
+  for (let round = 0; round < rounds; round++) {
+    log(`10 the real size, round ${round + 1} of ${rounds}: raw read, cold, warm, wllama alone, the MLC folder`);
+    await clearStorage();
+    const rawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), [gguf.url]));
+    const cold = await load(gguf);
+    if (!cold.downloaded) throw new Error('a real-size cold load did not download: storage was not emptied');
+    const warm = await load(gguf);
+    if (warm.downloaded) throw new Error('a real-size warm load downloaded again');
+    const storeReadMs = await inTab((page) => page.evaluate((id) => window.bench.storeRawRead(id), gguf.id));
+    const phases = (warmup: boolean) =>
+      inTab((page) =>
+        page.evaluate(({ r, wasm, warmup }) => window.bench.wllamaPhases(r, wasm, warmup), { r: gguf, wasm: wasmUrl, warmup }),
+      );
+    const alone = await phases(true);
+    const aloneNoWarmup = await phases(false);
+    await clearStorage(); // the GGUF's 2.56 GB out of the way of the MLC folder's 4.52 GB
+    const mlcRawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), mlc.urls));
+    const mlcDownloadMs = await inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
+    log(
+      `   GGUF: raw ${(rawFetchMs / 1000).toFixed(1)} s, cold store ${(cold.storeMs / 1000).toFixed(1)} s, warm ${(warm.readyMs / 1000).toFixed(1)} s, alone ${(alone.readyMs / 1000).toFixed(1)} s (no warm-up ${(aloneNoWarmup.readyMs / 1000).toFixed(1)} s); MLC: raw ${(mlcRawFetchMs / 1000).toFixed(1)} s, download ${(mlcDownloadMs / 1000).toFixed(1)} s`,
+    );
+    runs.rounds.push({
+      ggufBytes,
+      rawFetchMs,
+      cold,
+      warm,
+      storeReadMs,
+      alone,
+      aloneNoWarmup,
+      mlcBytes: mlc.bytes,
+      mlcRawFetchMs,
+      mlcDownloadMs,
+    });
+  }
+  await clearStorage();
+
+  log(`10 the real size, threads: ${THREADS_LAYERS} of the 8B's layers, one thread and every core, ${rounds} rounds`);
+  runs.threads = await measureThreadsAtRealSize(context, origin, rounds);
+  await clearStorage();
+  return runs;
+}
+
+async function measureThreadsAtRealSize(context: BrowserContext, origin: string, rounds: number): Promise<RealSizeRuns['threads']> {
+  await ensureRealSizeModel(THREADS_LAYERS);
+  const file = `real-size/llama3-8b-${THREADS_LAYERS}l.gguf`;
+  const sizeBytes = Number((await fetch(`${origin}/models/${file}`, { method: 'HEAD' })).headers.get('content-length'));
+  const record: ModelRecord = {
+    id: 'bench-real-size-threads',
+    engine: 'wllama',
+    url: `${origin}/models/${file}`,
+    label: 'bench-real-size-threads',
+    sizeBytes,
+    contextLength: 2048,
+  };
+  const single = await openBenchPage(context);
+  const multi = await openBenchPage(context, { isolated: true });
+  try {
+    const isolated = [];
+    for (const page of [single, multi]) isolated.push(await page.evaluate((r) => window.bench.prepareThreads(r), record));
+    if (isolated[0] || !isolated[1]) throw new Error(`threads: expected one tab not isolated and one isolated, got ${isolated.join(', ')}`);
+    const cores = await multi.evaluate(() => navigator.hardwareConcurrency);
+    let asked = 0;
+    const run = (page: typeof single) =>
+      page.evaluate(({ prompt }) => window.bench.runThreads(prompt, 8), { prompt: `${++asked}: ${QUESTION}` });
+    const result: RealSizeRuns['threads'] = { layers: THREADS_LAYERS, cores, rounds: [] };
+    for (let i = 0; i < rounds; i++) {
+      // Alternating which goes first, so neither always has the quieter machine.
+      const first = i % 2 === 0 ? single : multi;
+      const a = await run(first);
+      const b = await run(first === single ? multi : single);
+      result.rounds.push(first === single ? { single: a, multi: b } : { single: b, multi: a });
+    }
+    return result;
+  } finally {
+    await single.close();
+    await multi.close();
+  }
+}
