@@ -132,6 +132,27 @@ test('the tab holding the engine closes mid-answer: the other tab is cut off rec
   expect(await loadedEngines(context)).toBe(1);
 });
 
+test('the tab holding the engine closes before any of the other tab’s answer arrived: it answers as if nothing happened', async ({
+  page,
+  context,
+}) => {
+  await openPage(page);
+  const medium = mediumRecord(page);
+  await addChatFor(page, medium, { autoload: '', 'max-tokens': '200' });
+  await waitReady(page);
+  const guest = await openTab(context, medium, { autoload: '', 'max-tokens': '40' });
+
+  void send(page, 'Tell me a long story').catch(() => {}); // the holder's own answer, which the guest's waits behind
+  await tokensArrive(page, 3);
+  const waiting = send(guest, 'And a short one');
+  await expect.poll(() => guest.evaluate(() => window.chat.status)).toBe('generating');
+  expect(await events(guest, 'llama-chat-token')).toHaveLength(0); // nothing of its answer yet
+  await page.close(); // the holder goes
+  expect(await waiting).toMatch(/^answer:./s); // carried to the engine that took over, after its load
+  expect(await events(guest, 'llama-chat-error')).toEqual([]);
+  expect(await loadedEngines(context)).toBe(1);
+});
+
 test('a guest tab closed mid-answer frees the engine for the others', async ({ page, context }) => {
   await openPage(page);
   const medium = mediumRecord(page);

@@ -1,7 +1,7 @@
 // A tab's view of an engine that another tab's worker hosts: a LoadedModel whose answers come
 // over the guest's own channel. When the holder goes (its tab closed, crashed, discarded, or
-// it unloaded) what is under way fails with worker-crashed and `lost` turns true: the next
-// request elects a new holder (shared-engine.ts).
+// it unloaded) what is under way fails with HolderGone and `lost` turns true: the next request
+// elects a new holder, and shared-engine.ts asks it again what had no answer yet.
 import { whenReleased } from '../../protocol/life-lock.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import type { ChatMessage, LoadProgress, ModelRecord } from '../../protocol/types.js';
@@ -137,9 +137,16 @@ export class RemoteModel implements LoadedModel {
   }
 }
 
+/** The holder went while a request was under way (shared-engine.ts carries one that had no answer yet to the next holder). */
+export class HolderGone extends LlamaChatError {
+  constructor() {
+    super(
+      'worker-crashed',
+      'The tab that was running the chat engine for this site closed or stopped. Try again; the engine starts again here.',
+    );
+  }
+}
+
 function holderGoneError(): LlamaChatError {
-  return new LlamaChatError(
-    'worker-crashed',
-    'The tab that was running the chat engine for this site closed or stopped. Try again; the engine starts again here.',
-  );
+  return new HolderGone();
 }

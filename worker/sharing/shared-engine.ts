@@ -8,7 +8,7 @@ import { holdLifeLock } from '../../protocol/life-lock.js';
 import type { ChatMessage, ModelRecord } from '../../protocol/types.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engines/engine.js';
 import { EngineHolder } from './engine-holder.js';
-import { RemoteModel } from './engine-guest.js';
+import { HolderGone, RemoteModel } from './engine-guest.js';
 import { engineKey, modelOfKey } from './engine-key.js';
 import { turnQueue, type Seat } from './turn-queue.js';
 
@@ -17,6 +17,8 @@ const ENGINE_LOST = new Set<ErrorCode>(['device-lost', 'worker-crashed']);
 
 /** How many times a worker looks for a holder that keeps vanishing before it loads its own. */
 const ELECTIONS = 10;
+/** Times one request is asked again of a new holder when the one it waited on goes before answering. */
+const CARRIES = 3;
 
 type LoadLocal = (onProgress: ProgressSink) => Promise<LoadedModel>;
 
@@ -58,6 +60,8 @@ class SharedModel implements LoadedModel {
   private backend: Backend | undefined;
   private reconnecting: Promise<void> | undefined;
   private readonly key: string;
+  /** The answer under way was asked to stop. */
+  private stopped = false;
 
   constructor(
     readonly record: ModelRecord,
@@ -87,11 +91,38 @@ class SharedModel implements LoadedModel {
   }
 
   async chat(request: EngineRequest, onChunk: ChunkSink): Promise<void> {
-    return (await this.current()).chat(request, onChunk);
+    this.stopped = false;
+    let answered = false;
+    const heard: ChunkSink = (chunk) => {
+      if (chunk.choices.some((c) => c.delta.content || c.delta.tool_calls || c.finish_reason)) answered = true;
+      onChunk(chunk);
+    };
+    return this.carriedOver(
+      () => !answered && !this.stopped,
+      async () => (await this.current()).chat(request, heard),
+    );
   }
 
   async countTokens(messages: ChatMessage[]): Promise<number> {
-    return (await this.current()).countTokens(messages);
+    return this.carriedOver(
+      () => true,
+      async () => (await this.current()).countTokens(messages),
+    );
+  }
+
+  /**
+   * Runs `ask`; when the holder goes before any of its answer arrived (`unanswered()`), asks the
+   * holder that takes over instead, after its load, as if nothing had happened. An answer already
+   * streaming is cut off (its text is kept by the page).
+   */
+  private async carriedOver<T>(unanswered: () => boolean, ask: () => Promise<T>): Promise<T> {
+    for (let carried = 0; ; carried++) {
+      try {
+        return await ask();
+      } catch (error) {
+        if (!(error instanceof HolderGone) || !unanswered() || carried >= CARRIES) throw error;
+      }
+    }
   }
 
   private async current(): Promise<Backend> {
@@ -104,6 +135,7 @@ class SharedModel implements LoadedModel {
   }
 
   interrupt(): void {
+    this.stopped = true; // a stopped request is not asked again of the next holder
     this.backend?.interrupt();
   }
 
