@@ -1,6 +1,7 @@
 // Figure 10 as a Markdown table: medians over the rounds of speeds and of ratios taken round by
 // round (each ratio's two sides measured in the same round).
-import type { RealSizeRound, RealSizeRuns, ThreadsRound } from './real-size.js';
+import type { RealSizeRound, RealSizeRuns } from './real-size.js';
+import type { ThreadsRuns } from './threads.js';
 import { summarize } from './stats.js';
 
 const MBps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
@@ -61,7 +62,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
 function threadRows(threads: RealSizeRuns['threads']): string[] {
   const t = threads.rounds;
   if (t.length === 0) return [];
-  const row = (label: string, values: (x: ThreadsRound) => number, unit: string, digits: number, bold = false): string => {
+  const row = (label: string, values: (x: ThreadsRuns['rounds'][number]) => number, unit: string, digits: number, bold = false): string => {
     const s = summarize(t.map(values));
     const f = (v: number) => `${v.toFixed(digits)}${unit}`;
     return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;

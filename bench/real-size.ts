@@ -12,7 +12,8 @@ import { ensureRealSizeMlcModel, ensureRealSizeModel, REAL_SIZE_MLC_DIR } from '
 import { fakeModelLibrary } from '../test/fixtures/mlc-model.js';
 import { CDN_ORIGIN } from '../test/server.js';
 import { openBenchPage } from './bench-page.js';
-import type { LoadRun, ThreadsRun, WllamaPhasesRun } from './page/protocol.js';
+import type { LoadRun, WllamaPhasesRun } from './page/protocol.js';
+import { measureThreads, type ThreadsRuns } from './threads.js';
 
 /** Half the 8B's layers: past 2 GiB, as long to load as the issue's 2.5 GB, and twice as quick to soak. */
 export const REAL_SIZE_LAYERS = 16;
@@ -38,17 +39,11 @@ export interface RealSizeRound {
   mlcDownloadMs: number;
 }
 
-/** One answer's pace with llama.cpp on one thread (a tab not cross-origin isolated) and on every core (one that is). */
-export interface ThreadsRound {
-  single: ThreadsRun;
-  multi: ThreadsRun;
-}
-
 export interface RealSizeRuns {
   layers: number;
   rounds: RealSizeRound[];
   /** Threads at the 8B's shapes (THREADS_LAYERS of its layers: the same matrices, quicker rounds). */
-  threads: { layers: number; cores: number; rounds: ThreadsRound[] };
+  threads: ThreadsRuns & { layers: number };
 }
 
 interface Shard {
@@ -84,20 +79,11 @@ export async function measureRealSize(
   rounds: number,
   log: (step: string) => void = () => {},
 ): Promise<RealSizeRuns> {
-  await ensureRealSizeModel(REAL_SIZE_LAYERS);
   await ensureRealSizeMlcModel();
   const library = join(REAL_SIZE_MLC_DIR, 'model-lib.wasm'); // no real one: the load after the download fails
   if (!existsSync(library)) writeFileSync(library, fakeModelLibrary());
-  const file = `real-size/llama3-8b-${REAL_SIZE_LAYERS}l.gguf`;
-  const ggufBytes = Number((await fetch(`${origin}/models/${file}`, { method: 'HEAD' })).headers.get('content-length'));
-  const gguf: ModelRecord = {
-    id: 'bench-real-size',
-    engine: 'wllama',
-    url: `${origin}/models/${file}`,
-    label: 'bench-real-size',
-    sizeBytes: ggufBytes,
-    contextLength: 2048,
-  };
+  const gguf = await realSizeRecord(origin, REAL_SIZE_LAYERS, 'bench-real-size');
+  const ggufBytes = gguf.sizeBytes!;
   const mlc = mlcModel(origin);
 
   // Each step in a fresh tab, as a visit would be.
@@ -165,39 +151,17 @@ export async function measureRealSize(
   return runs;
 }
 
+/** The GGUF with the 8B's shapes and `layers` layers (generated if missing), as a record served from `origin`. */
+async function realSizeRecord(origin: string, layers: number, id: string): Promise<ModelRecord> {
+  await ensureRealSizeModel(layers);
+  const url = `${origin}/models/real-size/llama3-8b-${layers}l.gguf`;
+  const sizeBytes = Number((await fetch(url, { method: 'HEAD' })).headers.get('content-length'));
+  return { id, engine: 'wllama', url, label: id, sizeBytes, contextLength: 2048 };
+}
+
 async function measureThreadsAtRealSize(context: BrowserContext, origin: string, rounds: number): Promise<RealSizeRuns['threads']> {
-  await ensureRealSizeModel(THREADS_LAYERS);
-  const file = `real-size/llama3-8b-${THREADS_LAYERS}l.gguf`;
-  const sizeBytes = Number((await fetch(`${origin}/models/${file}`, { method: 'HEAD' })).headers.get('content-length'));
-  const record: ModelRecord = {
-    id: 'bench-real-size-threads',
-    engine: 'wllama',
-    url: `${origin}/models/${file}`,
-    label: 'bench-real-size-threads',
-    sizeBytes,
-    contextLength: 2048,
-  };
-  const single = await openBenchPage(context);
-  const multi = await openBenchPage(context, { isolated: true });
-  try {
-    const isolated = [];
-    for (const page of [single, multi]) isolated.push(await page.evaluate((r) => window.bench.prepareThreads(r), record));
-    if (isolated[0] || !isolated[1]) throw new Error(`threads: expected one tab not isolated and one isolated, got ${isolated.join(', ')}`);
-    const cores = await multi.evaluate(() => navigator.hardwareConcurrency);
-    let asked = 0;
-    const run = (page: typeof single) =>
-      page.evaluate(({ prompt }) => window.bench.runThreads(prompt, 8), { prompt: `${++asked}: ${QUESTION}` });
-    const result: RealSizeRuns['threads'] = { layers: THREADS_LAYERS, cores, rounds: [] };
-    for (let i = 0; i < rounds; i++) {
-      // Alternating which goes first, so neither always has the quieter machine.
-      const first = i % 2 === 0 ? single : multi;
-      const a = await run(first);
-      const b = await run(first === single ? multi : single);
-      result.rounds.push(first === single ? { single: a, multi: b } : { single: b, multi: a });
-    }
-    return result;
-  } finally {
-    await single.close();
-    await multi.close();
-  }
+  const record = await realSizeRecord(origin, THREADS_LAYERS, 'bench-real-size-threads');
+  // Each run its own question (only the system header is cached); no warm-up: a prefill here takes half a minute.
+  const runs = await measureThreads(context, record, { rounds, prompt: (run) => `${run}: ${QUESTION}`, maxTokens: 8, warmup: false });
+  return { layers: THREADS_LAYERS, ...runs };
 }

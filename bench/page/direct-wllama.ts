@@ -1,13 +1,32 @@
 // wllama driven directly on the benchmark page, loaded with the same settings as
 // worker/engines/wllama/backend.ts uses on a GPU without shader-f16: the baseline for our layers.
 import type { ModelRecord } from 'llama-chat';
-import { LoggerWithoutDebug, Wllama } from '@wllama/wllama/esm/index.js';
+import { LoggerWithoutDebug, LogLevel, Wllama } from '@wllama/wllama/esm/index.js';
 
-/** new Wllama() → loadModel() of `file`; resolves with it ready to answer. */
-export async function loadDirectWllama(file: Blob, record: ModelRecord, wasmUrl: string): Promise<Wllama> {
-  const wllama = new Wllama({ default: wasmUrl }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+/** What llama.cpp says while it loads, each line as given (figure 10 times its steps by them). */
+export type LoadLog = (...parts: unknown[]) => void;
+
+/**
+ * new Wllama() → loadModel() of `file`; resolves with it ready to answer. `warmup`: llama.cpp's
+ * warm-up (its default: on; the library's: off); `log`: every line of llama.cpp's log.
+ */
+export async function loadDirectWllama(
+  file: Blob,
+  record: ModelRecord,
+  wasmUrl: string,
+  { warmup, log }: { warmup?: boolean; log?: LoadLog } = {},
+): Promise<Wllama> {
+  const logger = log ? { debug: log, log, warn: log, error: log } : LoggerWithoutDebug;
+  const wllama = new Wllama({ default: wasmUrl }, { logger, suppressNativeLog: !log });
   wllama.setCompat(null);
-  await wllama.loadModel([file], { n_ctx: record.contextLength, n_threads: 1, n_gpu_layers: 0, n_parallel: 1 });
+  await wllama.loadModel([file], {
+    n_ctx: record.contextLength,
+    n_threads: 1,
+    n_gpu_layers: 0,
+    n_parallel: 1,
+    ...(warmup === undefined ? {} : { warmup }),
+    ...(log ? { log_level: LogLevel.DEBUG } : {}),
+  });
   return wllama;
 }
 

@@ -3,8 +3,8 @@
 // the stored file, and wllama alone loading the same stored file with llama.cpp's own steps
 // timed from its log (the header and vocabulary, the weights, the context and the rest).
 import { createEngine, type ModelRecord } from 'llama-chat';
-import { LogLevel, Wllama } from '@wllama/wllama/esm/index.js';
 import type { WllamaPhasesRun } from './protocol.js';
+import { loadDirectWllama } from './direct-wllama.js';
 import { timeFileReadsInWorker } from './warm-load.js';
 
 /** Milliseconds to fetch every byte of `urls` in turn, reading and dropping them as they come. */
@@ -28,26 +28,14 @@ function lineAt(lines: { at: number; text: string }[], pattern: RegExp): number 
   return lines.find((line) => pattern.test(line.text))?.at;
 }
 
-/** wllama alone loading model `id`'s stored file with the library's settings, its steps timed. */
+/** wllama alone loading the stored file of `record` (the direct baseline's settings, `warmup` as given), its steps timed. */
 export async function wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun> {
   const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('llama-chat-models');
   const file = await (await folder.getFileHandle(encodeURIComponent(record.id))).getFile();
   const lines: { at: number; text: string }[] = [];
   const startedAt = performance.now();
-  const note = (...parts: unknown[]): void => void lines.push({ at: performance.now() - startedAt, text: parts.join(' ') });
-  const wllama = new Wllama(
-    { default: wasmUrl },
-    { logger: { debug: note, log: note, warn: note, error: note }, suppressNativeLog: false },
-  );
-  wllama.setCompat(null);
-  await wllama.loadModel([file], {
-    n_ctx: record.contextLength,
-    n_threads: 1,
-    n_gpu_layers: 0,
-    n_parallel: 1,
-    warmup,
-    log_level: LogLevel.DEBUG,
-  });
+  const log = (...parts: unknown[]): void => void lines.push({ at: performance.now() - startedAt, text: parts.join(' ') });
+  const wllama = await loadDirectWllama(file, record, wasmUrl, { warmup, log });
   const readyMs = performance.now() - startedAt;
   await wllama.exit();
   const weightsAt = lineAt(lines, /load_tensors: loading model tensors/) ?? 0;

@@ -94,7 +94,7 @@ class SharedModel implements LoadedModel {
     this.stopped = false;
     let answered = false;
     const heard: ChunkSink = (chunk) => {
-      if (chunk.choices.some((c) => c.delta.content || c.delta.tool_calls || c.finish_reason)) answered = true;
+      answered ||= chunk.choices.some((c) => c.delta.content || c.delta.tool_calls || c.finish_reason);
       onChunk(chunk);
     };
     return this.carriedOver(

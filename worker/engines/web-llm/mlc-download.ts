@@ -120,7 +120,7 @@ class MlcDownload {
   private report(text = `Downloading ${this.record.label ?? this.record.id}`): void {
     const files = this.folder.files;
     let current = 0;
-    for (const [entry, loaded] of this.underWay) if (!entry.done) current += loaded;
+    for (const loaded of this.underWay.values()) current += loaded; // a finished file leaves it as it turns done
     const done = files.reduce((sum, f) => sum + (f.done ? f.bytes : 0), 0);
     const known = this.planned && files.every((f) => f.bytes > 0);
     const total = known ? files.reduce((sum, f) => sum + f.bytes, 0) : 0;
