@@ -25,6 +25,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1, // two cores: one browser at a time keeps the engine's timing sane
   timeout: 60_000,
+  // A shared CI machine can stall a page for seconds: web-first assertions wait longer than 5 s.
+  expect: { timeout: 15_000 },
   outputDir: 'test-results/e2e-artifacts',
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
