@@ -3,13 +3,16 @@
 const BUNDLE = 'dist/llama-chat.js';
 
 export default {
-  globs: ['src/element/llama-chat.ts'],
+  globs: ['src/element/llama-chat.ts', 'src/element/llama-chat-properties.ts'],
   outdir: 'dist',
   litelement: true,
   plugins: [
     {
       name: 'llama-chat:paths-in-the-package',
       packageLinkPhase({ customElementsManifest }) {
+        // The element's settings live in a base class (llama-chat-properties.ts): analysed for what
+        // the element inherits, not shipped as a module of its own.
+        customElementsManifest.modules = customElementsManifest.modules.filter((m) => m.declarations?.some((d) => d.tagName));
         for (const module of customElementsManifest.modules) {
           module.path = BUNDLE;
           for (const entry of module.exports ?? []) if (entry.declaration?.module) entry.declaration.module = BUNDLE;

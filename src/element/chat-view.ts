@@ -10,6 +10,7 @@ import type { ProgressView } from '../session/progress-tracker.js';
 import type { ConsentFacts } from '../models/model-offers.js';
 import type { ViewMessage } from '../session/session-types.js';
 import { licenseView } from './license-view.js';
+import type { MessageActions } from './message-actions.js';
 
 export type View = TemplateResult | typeof nothing;
 
@@ -31,12 +32,22 @@ export function statusView(status: ChatStatus): View {
   return html`<span part="status" class="status" data-status=${status}>${statusText(status)}</span>`;
 }
 
-/** One message; `writing` is the answer still streaming. */
-export function messageView(message: ViewMessage, writing: boolean, markdown: MarkdownCache): View {
+/** One message; `writing` is the answer still streaming; `index` its place in the element's `messages`; `last`: the last answer. */
+export function messageView(
+  message: ViewMessage,
+  { writing, index, last }: { writing: boolean; index: number; last: boolean },
+  markdown: MarkdownCache,
+  actions: MessageActions,
+): View {
   const who = message.role === 'user' ? 'You' : 'Assistant';
-  return html`<div part="message ${message.role}-message" class="message ${message.role}">
+  const editing = actions.editing === message;
+  return html`<div part="message ${message.role}-message" class="message ${message.role} ${editing ? 'editing' : ''}" data-index=${index}>
     <span class="visually-hidden">${who}:</span>
-    <div class="content">${message.role === 'assistant' ? markdown.render(message, message.content) : message.content}</div>
+    ${
+      editing
+        ? actions.editor(message)
+        : html`<div class="content">${message.role === 'assistant' ? markdown.render(message, message.content) : message.content}</div>`
+    }
     ${writing && !message.content ? dots : nothing}
     ${
       message.failed
@@ -45,6 +56,7 @@ export function messageView(message: ViewMessage, writing: boolean, markdown: Ma
           ? html`<div class="note">Stopped</div>`
           : nothing
     }
+    ${writing ? nothing : actions.view(message, last)}
   </div>`;
 }
 

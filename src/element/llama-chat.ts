@@ -1,5 +1,6 @@
 // <llama-chat>: the public element. Attributes and rendering live here; the behaviour is in ChatSession beside it.
-import { html, LitElement, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { html, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { LlamaChatProperties } from './llama-chat-properties.js';
 import { ChatSession } from '../session/chat-session.js';
 import { sessionHost } from './element-settings.js';
 import { composerButton, emptyView, messageView, progressView, statusView, waitingView } from './chat-view.js';
@@ -12,13 +13,14 @@ import { linkPolicy } from '../rendering/link-policy.js';
 import { MarkdownCache, preloadMarkdown } from '../rendering/markdown-cache.js';
 import { RenderPacer } from './render-pacer.js';
 import { ScrollFollow } from './scroll-follow.js';
-import type { ChatMessage, ChatStatus, ModelRecord } from '../../protocol/types.js';
-import { modelsAttribute, optionalNumber } from './attribute-converters.js';
+import type { ChatMessage, ChatStatus } from '../../protocol/types.js';
 import { browserServices } from '../session/browser-services.js';
 import { ConsentStep } from './consent-step.js';
-import type { PageTool } from '../session/page-tools.js';
 import { toolView } from './tool-view.js';
 import { attributionView } from './license-view.js';
+import { MessageActions } from './message-actions.js';
+import { ConversationMenu } from './conversation-menu.js';
+import type { ExportFormat } from '../session/conversation-file.js';
 
 /**
  * A private chat with a language model that runs in the visitor's browser.
@@ -34,6 +36,7 @@ import { attributionView } from './license-view.js';
  * @fires llama-chat-error - `{ code, message }` for every failure a person sees
  * @fires llama-chat-tool-call - `{ name, arguments }` when the model calls one of `tools`
  * @fires llama-chat-tool-result - `{ name, result?, error? }` when a tool call has its outcome
+ * @fires llama-chat-action - `{ action, index?, format?, messages? }` when a message is copied, edited or answered again, or the conversation exported or imported
  *
  * @csspart container - the frame around everything
  * @csspart header - the top bar with the model name and status
@@ -42,6 +45,19 @@ import { attributionView } from './license-view.js';
  * @csspart message - every message (also `user-message` or `assistant-message`)
  * @csspart user-message - a message the person wrote
  * @csspart assistant-message - an answer
+ * @csspart message-actions - the row of buttons under a message
+ * @csspart copy-button - copies a message's text (an answer's Markdown source); says "Copied"
+ * @csspart edit-button - on the person's messages: edit the message and send it again
+ * @csspart regenerate-button - on the last answer: answer the last message again
+ * @csspart edit-form - the editor that takes a message's place while it is edited
+ * @csspart edit-input - its text area
+ * @csspart edit-send-button - sends the edited message (the conversation after it is replaced)
+ * @csspart edit-cancel-button - leaves the message as it was
+ * @csspart conversation-menu - the header's menu (a details element)
+ * @csspart conversation-menu-button - the summary that opens it
+ * @csspart export-markdown-button - saves the conversation as a Markdown file
+ * @csspart export-json-button - saves it as JSON (importable)
+ * @csspart import-button - opens a JSON export, replacing the conversation
  * @csspart tool-call - a call of a page tool in the conversation
  * @csspart tool-allow - the button that lets a tool with `confirm` run
  * @csspart tool-deny - the button that refuses it
@@ -61,65 +77,9 @@ import { attributionView } from './license-view.js';
  * @csspart send-button - the send button
  * @csspart stop-button - the stop button, shown while answering
  * @csspart attribution - while the model is loaded: what its license asks to display ("Built with Llama"), linked to the license
- *
- * @cssprop --llama-chat-background - background of the chat
- * @cssprop --llama-chat-color - text colour
- * @cssprop --llama-chat-muted-color - secondary text (status, notes)
- * @cssprop --llama-chat-accent - buttons, the person's messages, focus rings
- * @cssprop --llama-chat-on-accent - text on the accent colour
- * @cssprop --llama-chat-surface - answers' background, code blocks
- * @cssprop --llama-chat-border-color - borders and dividers
- * @cssprop --llama-chat-danger - errors
- * @cssprop --llama-chat-radius - corner radius
- * @cssprop --llama-chat-spacing - the base gap between pieces
- * @cssprop --llama-chat-font - the font shorthand
- * @cssprop --llama-chat-code-font - font family of code
- * @cssprop --llama-chat-height - the element's height (default 480px)
  */
-export class LlamaChat extends LitElement {
+export class LlamaChat extends LlamaChatProperties {
   static override styles = unsafeCSS(stylesheet);
-  static override properties = {
-    model: { type: String },
-    models: { converter: modelsAttribute },
-    systemPrompt: { type: String, attribute: 'system-prompt' },
-    temperature: { converter: optionalNumber },
-    maxTokens: { converter: optionalNumber, attribute: 'max-tokens' },
-    autoload: { type: Boolean },
-    placeholder: { type: String },
-    historyKey: { type: String, attribute: 'history-key' },
-    theme: { type: String, reflect: true },
-    links: { type: String },
-    tools: { attribute: false },
-    toolChoice: { type: String, attribute: 'tool-choice' },
-    noAttribution: { type: Boolean, attribute: 'no-attribution' },
-  };
-
-  /** Model id: from the built-in catalog or from `models`. */
-  declare model: string;
-  /** Extra model records the `model` attribute may name; as an attribute (or text), a JSON list of them. */
-  declare models: ModelRecord[];
-  /** System message for every conversation. */
-  declare systemPrompt: string;
-  /** Sampling temperature; engine default when absent. */
-  declare temperature: number | undefined;
-  /** Longest answer in tokens; engine default when absent. */
-  declare maxTokens: number | undefined;
-  /** Start downloading and loading at once, without the consent step. */
-  declare autoload: boolean;
-  /** Placeholder of the message input. */
-  declare placeholder: string;
-  /** Keep the conversation in IndexedDB under this key; absent: nothing is stored. */
-  declare historyKey: string | undefined;
-  /** `light` or `dark` overrides the page's `prefers-color-scheme`. */
-  declare theme: 'light' | 'dark' | undefined;
-  /** Links in answers: absent (all, each showing its host), `off`, or the allowed host names. */
-  declare links: string | undefined;
-  /** Functions on the page the model may call: `{ name, description, parameters, run(args), confirm?, timeoutMs? }`. */
-  declare tools: PageTool[];
-  /** `required`: the model must call a tool first in each answer; `auto` (default): it decides. */
-  declare toolChoice: 'auto' | 'required';
-  /** Hide the model license's attribution ("Built with Llama"): only where the site displays it itself. */
-  declare noAttribution: boolean;
   private readonly announcer = new Announcer(this);
 
   private readonly markdown = new MarkdownCache(() => this.requestUpdate());
@@ -142,19 +102,22 @@ export class LlamaChat extends LitElement {
     }),
     browserServices,
   );
+  private readonly actions = new MessageActions(this, {
+    canAct: () => this.canSubmit,
+    indexOf: (message) => this.session.chatMessages.indexOf(message),
+    regenerate: () => this.regenerate(),
+    edit: (index, text) => this.edit(index, text),
+    copied: (index) =>
+      this.dispatchEvent(new CustomEvent('llama-chat-action', { detail: { action: 'copy', index }, bubbles: true, composed: true })),
+    announce: (text) => this.announcer.say(text),
+  });
+  private readonly menu = new ConversationMenu(this, {
+    exportConversation: (format) => this.exportConversation(format),
+    importConversation: (text) => this.importConversation(text),
+    model: () => this.session.record()?.id ?? this.model,
+    announce: (text) => this.announcer.say(text),
+  });
   private readonly errors = new ErrorPanel(this, this.session, { useModel: (id) => this.useModel(id), after: () => this.focusInput() });
-
-  constructor() {
-    super();
-    this.model = ''; // the best built-in model for this device
-    this.models = [];
-    this.tools = [];
-    this.toolChoice = 'auto';
-    this.systemPrompt = '';
-    this.autoload = false;
-    this.noAttribution = false;
-    this.placeholder = 'Type a message…';
-  }
 
   /** `idle` · `downloading` · `loading` · `ready` · `generating` · `error` */
   get status(): ChatStatus {
@@ -176,6 +139,28 @@ export class LlamaChat extends LitElement {
   send(text: string): Promise<string> {
     this.follower.follow();
     return this.session.send(text);
+  }
+
+  /** Answers the person's last message again, replacing the last answer (in the view, the kept history and the model's context); resolves with the new answer. */
+  regenerate(): Promise<string> {
+    this.follower.follow();
+    return this.session.regenerate();
+  }
+
+  /** Replaces the person's message at `index` of `messages`, and everything after it, with `text`; resolves with its answer. */
+  edit(index: number, text: string): Promise<string> {
+    this.follower.follow();
+    return this.session.edit(index, text);
+  }
+
+  /** The whole conversation as a file's text: `markdown` for people, `json` (with the model and system prompt) for programs and importConversation(). */
+  exportConversation(format: ExportFormat = 'markdown'): string {
+    return this.session.exportConversation(format);
+  }
+
+  /** Replaces the conversation with a JSON export (text or parsed), kept under `history-key`; input it cannot take is refused with `bad-input` and changes nothing. */
+  importConversation(conversation: string | object): Promise<void> {
+    return this.session.importConversation(conversation);
   }
 
   /** Stops the answer under way; what was written so far stays. */
@@ -232,17 +217,27 @@ export class LlamaChat extends LitElement {
     const busy = status === 'downloading' || status === 'loading';
     if (status !== 'idle') void preloadMarkdown(); // ready before the first answer
     const generating = status === 'generating';
+    const chats = this.session.chatMessages;
+    const places = new Map(chats.map((m, i) => [m, i]));
+    const lastAnswer = chats.at(-1)?.role === 'assistant' && chats.length > 1 ? chats.at(-1) : undefined;
     return html`
       <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
           <span class="title">${record?.label ?? (this.model || 'Choosing a model…')}</span>
-          ${statusView(status)}
+          <span class="header-end">${statusView(status)} ${this.menu.view({ empty: chats.length === 0, busy: generating })}</span>
         </header>
         <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
           ${messages.length > 0 ? nothing : this.waitingForConsent ? this.consent.view() : status === 'ready' ? emptyView : nothing}
           ${messages.map((m) =>
             // Lit keeps each message's nodes by position: an answer renders in place as it streams.
-            m.tool ? toolView(m.tool) : messageView(m, generating && m.role === 'assistant' && m === messages.at(-1), this.markdown),
+            m.tool
+              ? toolView(m.tool)
+              : messageView(
+                  m,
+                  { writing: generating && m === messages.at(-1), index: places.get(m) ?? -1, last: m === lastAnswer },
+                  this.markdown,
+                  this.actions,
+                ),
           )}
           ${waitingView(this.session.waiting)}
         </div>

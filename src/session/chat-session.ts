@@ -1,11 +1,10 @@
-// The behaviour behind <llama-chat>: loads the model, keeps the conversation, streams answers.
+// The behaviour behind <llama-chat>: loads the model, streams answers (sent, regenerated, edited), stops.
 // It knows nothing of the DOM; it tells its host what changed through `onChange` and `emit`.
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type ChatMessage, type CompletionUsage } from '../../protocol/types.js';
 import { loadPart } from '../shared/code-part.js';
-import { ModelSession } from './model-session.js';
-import { SessionHistory } from './session-history.js';
-import type { SessionClient, SessionHost, SessionServices, SessionSettings, ToolActivity, ViewMessage } from './session-types.js';
+import { ConversationSession } from './conversation-session.js';
+import type { SessionClient, SessionSettings, ToolActivity, ViewMessage } from './session-types.js';
 import { checkSampling } from './settings-check.js';
 import { promptFor, streamInto, throttle, type Turn, type TurnPrompt } from './turn.js';
 
@@ -16,55 +15,52 @@ const sleep = (ms: number) => new Promise<void>((wake) => setTimeout(wake, ms));
 
 export type { SessionEvents, SessionHost, SessionServices, SessionSettings, ViewMessage } from './session-types.js';
 
-export class ChatSession extends ModelSession {
+export class ChatSession extends ConversationSession {
   /** Usage of the last finished answer. */
   lastUsage: CompletionUsage | undefined;
-  /** A quiet note for the person, e.g. that early messages no longer fit the context window. */
-  notice: string | undefined;
   /** A message sent before the model was ready: shown as waiting until its turn begins. */
   waiting: string | undefined;
-  private conversation: ViewMessage[] = [];
   /** send() calls still waiting for the model, and whether stop() came meanwhile. */
   private sendsWaiting = 0;
   private stopRequested = false;
   /** The turn being answered, and its answer settling (resolves whatever the outcome). */
   private turn: Turn | undefined;
   private answering: Promise<void> = Promise.resolve();
-  private restoring: Promise<void> = Promise.resolve();
-  /** The history key the shown conversation belongs to. */
-  private conversationKey: string | undefined;
-  private readonly history: SessionHistory;
-  /** Errors of send() calls whose message never joined the conversation (the view gives it back). */
-  private readonly refusals = new WeakSet<Error>();
-
-  constructor(host: SessionHost, services: SessionServices) {
-    super(host, services);
-    this.history = new SessionHistory(services.history, (error) => this.keepFailed(error));
-  }
-
-  get messages(): readonly ViewMessage[] {
-    return this.conversation;
-  }
-
-  /** The conversation without tool calls: what is sent, kept and reported. */
-  get chatMessages(): readonly ViewMessage[] {
-    return this.conversation.filter((m) => !m.tool);
-  }
-
-  /** True when `error`, thrown by send(), means its message was not taken into the conversation. */
-  isRefusal(error: unknown): boolean {
-    return error instanceof Error && this.refusals.has(error);
-  }
 
   /** Sends `text` as the user's next message and resolves with the full answer. */
-  async send(text: string): Promise<string> {
-    const content = text.trim();
+  send(text: string): Promise<string> {
+    return this.ask(text.trim());
+  }
+
+  /** Answers the person's last message again: the answer it replaces is gone, from the view, the history and the context. */
+  regenerate(): Promise<string> {
+    const question = this.chatMessages.findLast((m) => m.role === 'user');
+    if (!question) return Promise.reject(this.refuseAction('There is no message to answer again yet.'));
+    this.host.emit('llama-chat-action', { action: 'regenerate', index: this.chatMessages.indexOf(question) });
+    return this.ask(question.content, question);
+  }
+
+  /** Replaces the person's message at `index` of `chatMessages`, and all after it, with `text` and its answer. */
+  edit(index: number, text: string): Promise<string> {
+    const message = this.chatMessages[index];
+    if (message?.role !== 'user')
+      return Promise.reject(this.refuseAction(`Message ${index} is not one the person wrote, so it cannot be edited.`));
+    if (!text.trim()) return Promise.reject(this.refuseAction('An edited message needs some text.'));
+    this.host.emit('llama-chat-action', { action: 'edit', index });
+    return this.ask(text.trim(), message);
+  }
+
+  /** Asks `content`, replacing the conversation from `from` on (the end when absent). */
+  private async ask(content: string, from?: ViewMessage): Promise<string> {
     if (!content) return '';
     const client = await this.readyForTurn(content);
     this.refuseWhileAnswering(); // another message waited too, and its turn began first
+    const at = from ? this.conversation.indexOf(from) : this.conversation.length;
+    if (at < 0) throw this.refuseAction('The conversation changed before this message could be sent again.');
     const settings = this.host.settings();
-    const prompt = promptFor(this.chatMessages, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
-    const turn = this.beginTurn(content, prompt.notice);
+    const before = this.conversation.slice(0, at).filter((m) => !m.tool);
+    const prompt = promptFor(before, content, settings, this.record()?.contextLength ?? DEFAULT_CONTEXT_LENGTH);
+    const turn = this.beginTurn(content, prompt.notice, at);
     const answering = this.answer(turn, client, prompt, settings);
     this.answering = answering.catch(() => {});
     try {
@@ -111,15 +107,6 @@ export class ChatSession extends ModelSession {
     this.host.onChange();
   }
 
-  private refuseWhileAnswering(): void {
-    if (this.status !== 'generating') return;
-    const busy = new LlamaChatError(
-      'bad-input',
-      'An answer is still being written. Stop it, or wait for it, before sending another message.',
-    );
-    throw this.refuse(this.fail(busy, { keepStatus: true, keepError: true }));
-  }
-
   /** After an answer the engine would not stop: a fresh worker loads the model again (from storage). */
   private restartAfterForcedStop(turn: Turn): void {
     turn.answer.stopped = true;
@@ -128,15 +115,16 @@ export class ChatSession extends ModelSession {
     this.load().catch(() => {}); // shown in the view like any load
   }
 
-  private beginTurn(content: string, notice: string | undefined): Turn {
+  private beginTurn(content: string, notice: string | undefined, at: number): Turn {
     const turn: Turn = {
       question: { role: 'user', content },
       answer: { role: 'assistant', content: '' },
       usage: undefined,
       forcedStop: false,
+      replaced: this.conversation.slice(at),
     };
     this.turn = turn;
-    this.conversation = [...this.conversation, turn.question, turn.answer];
+    this.conversation = [...this.conversation.slice(0, at), turn.question, turn.answer];
     this.notice = notice;
     this.error = undefined;
     this.setStatus('generating');
@@ -197,8 +185,8 @@ export class ChatSession extends ModelSession {
   private failTurn(turn: Turn, error: unknown): LlamaChatError {
     const failure = toLlamaChatError(error);
     if (failure.code === 'context-overflow' && !turn.answer.content) {
-      // Nothing was answered: take the turn back, or every later message would overflow too.
-      this.conversation = this.conversation.filter((m) => m !== turn.question && m !== turn.answer);
+      // Nothing was answered: take the turn back (and give back what it replaced), or every later message would overflow too.
+      this.conversation = [...this.conversation.filter((m) => m !== turn.question && m !== turn.answer), ...turn.replaced];
       this.refuse(failure);
     } else {
       turn.answer.stopped = true;
@@ -208,20 +196,6 @@ export class ChatSession extends ModelSession {
     return this.fail(failure);
   }
 
-  /** A save that failed is said, not swallowed: the conversation stays on the page meanwhile. */
-  private keepFailed(error: unknown): void {
-    const full = error instanceof DOMException && error.name === 'QuotaExceededError';
-    const why = full ? 'this device is out of storage' : 'storage refused it';
-    const message = `The conversation could not be kept on this device (${why}). It stays on this page until it is closed; free some space to keep it.`;
-    this.fail(new LlamaChatError('quota-exceeded', message), { keepStatus: true });
-  }
-
-  private refuse(error: LlamaChatError): LlamaChatError {
-    this.refusals.add(error);
-    return error;
-  }
-
-  /** Stops the answer under way; what was written so far stays. */
   async stop(): Promise<void> {
     if (this.status !== 'generating') {
       if (this.sendsWaiting > 0) this.stopRequested = true;
@@ -235,62 +209,5 @@ export class ChatSession extends ModelSession {
     turn.forcedStop = true;
     client?.terminate();
     await answering;
-  }
-
-  /** Empties the conversation, and forgets the kept one; resolves once it is gone from storage. */
-  clear(): Promise<void> {
-    void this.stop();
-    this.conversation = [];
-    this.error = undefined;
-    this.notice = undefined;
-    this.host.onChange();
-    return this.history.forget(this.historyKey);
-  }
-
-  /** Deletes every byte the library stored on this origin and starts over, empty and idle. */
-  async forgetEverything(): Promise<void> {
-    await this.stop();
-    this.conversation = [];
-    this.history.earlier = [];
-    this.notice = undefined;
-    this.unload({ forgetError: true });
-    await this.services.createClient(this.models()).forgetEverything();
-  }
-
-  /**
-   * Shows the conversation kept under `history-key` (after a reload, or when the key changes).
-   * A conversation begun before any key was set is kept under the new key instead.
-   */
-  restore(): Promise<void> {
-    const key = this.historyKey;
-    if (!key) {
-      this.conversationKey = undefined;
-      return this.restoring;
-    }
-    this.restoring = this.history
-      .read(key)
-      .then(({ messages: kept, earlier }) => {
-        if (this.historyKey !== key || this.status === 'generating') return;
-        if (this.conversationKey === undefined && this.conversation.length > 0) {
-          this.conversationKey = key;
-          void this.history.save(key, this.chatMessages);
-          return;
-        }
-        this.conversationKey = key;
-        this.conversation = kept;
-        this.history.earlier = earlier;
-        const hidden = earlier.length + (kept.some((m) => m.fullContent !== undefined) ? 1 : 0);
-        this.notice =
-          hidden > 0
-            ? `This conversation is long: ${hidden} of its earliest messages (or parts) are kept on this device but not shown.`
-            : undefined;
-        this.host.onChange();
-      })
-      .catch((error: unknown) => console.warn('llama-chat: the kept conversation could not be read', error));
-    return this.restoring;
-  }
-
-  private get historyKey(): string | undefined {
-    return this.host.settings().historyKey;
   }
 }

@@ -49,6 +49,16 @@ export interface SessionEvents {
   'llama-chat-tool-call': { name: string; arguments: Record<string, unknown> };
   /** A page tool's outcome: its result, or why there is none (failed, timed out, declined). */
   'llama-chat-tool-result': { name: string; result?: string; error?: string };
+  /** The person (or the page) acted on the conversation; `index` is the message's in `messages`. For analytics. */
+  'llama-chat-action': ConversationAction;
+}
+
+export interface ConversationAction {
+  action: 'regenerate' | 'edit' | 'copy' | 'export' | 'import';
+  index?: number;
+  format?: 'markdown' | 'json';
+  /** After an import: how many messages came in. */
+  messages?: number;
 }
 
 export interface SessionHost {
@@ -106,4 +116,6 @@ export interface ViewMessage extends ChatMessage {
   stopped?: boolean;
   /** The answer was cut off by this error (the partial text is kept). */
   failed?: ErrorCode;
+  /** A kept message too long to show whole: its whole text (copied and exported whole). */
+  fullContent?: string;
 }

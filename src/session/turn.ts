@@ -14,6 +14,8 @@ export interface Turn {
   usage: CompletionUsage | undefined;
   /** stop() had to end the engine's worker because it did not stop when asked. */
   forcedStop: boolean;
+  /** What the turn replaced (a regenerate or an edit): given back if the turn is taken back. */
+  replaced: ViewMessage[];
 }
 
 /** The messages a turn sends: trimmed to the window, and the newest message alone as a fallback. */

@@ -12,7 +12,41 @@ export interface RemotePage {
   goto(url: string): Promise<void>;
   /** Runs `fn(arg)` in the page and returns what it resolves to, as JSON. */
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  /** A real click of the mouse at (x, y) of the viewport, as a person's (it counts as user activation). */
+  click(x: number, y: number): Promise<void>;
+  /** Real key presses: `keys` pressed in order and released in reverse (a chord, e.g. Control and v). */
+  press(keys: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** WebDriver's key values for the named keys the tests press (the rest are themselves). */
+const WEBDRIVER_KEYS: Record<string, string> = { Control: '\uE009', Meta: '\uE03D', Enter: '\uE007', Escape: '\uE00C', Tab: '\uE004' };
+
+/** A click and a chord as WebDriver input actions (classic /actions and BiDi input.performActions take the same). */
+export function inputActions(input: { click: [number, number] } | { press: string[] }): unknown[] {
+  if ('click' in input) {
+    const [x, y] = input.click;
+    return [
+      {
+        type: 'pointer',
+        id: 'mouse',
+        parameters: { pointerType: 'mouse' },
+        actions: [
+          { type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' },
+          { type: 'pointerDown', button: 0 },
+          { type: 'pointerUp', button: 0 },
+        ],
+      },
+    ];
+  }
+  const values = input.press.map((key) => WEBDRIVER_KEYS[key] ?? key);
+  return [
+    {
+      type: 'key',
+      id: 'keyboard',
+      actions: [...values.map((value) => ({ type: 'keyDown', value })), ...values.reverse().map((value) => ({ type: 'keyUp', value }))],
+    },
+  ];
 }
 
 /** The page-side source that runs `fn(arg)` and answers `{ ok: json }` or `{ error: text }`. */

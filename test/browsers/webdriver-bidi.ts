@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { freePort, pageCall, pageResult, type RemotePage } from './remote-page.js';
+import { freePort, inputActions, pageCall, pageResult, type RemotePage } from './remote-page.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -50,6 +50,8 @@ export async function launchFirefox(): Promise<RemotePage> {
         if (answer.type === 'exception') throw new Error(`In the page: ${answer.exceptionDetails?.text}`);
         return pageResult(fromRemote(answer.result));
       },
+      click: async (x, y) => void (await bidi.send('input.performActions', { context, actions: inputActions({ click: [x, y] }) })),
+      press: async (keys) => void (await bidi.send('input.performActions', { context, actions: inputActions({ press: keys }) })),
       close: async () => {
         await bidi.send('browser.close', {}).catch(() => {});
         socket.close();

@@ -1,7 +1,7 @@
 // WebKitGTK through W3C WebDriver (classic, over HTTP): WebKitWebDriver starts MiniBrowser in
 // automation mode (an ephemeral session, like Safari's Private Browsing) under a virtual display.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, pageCall, pageResult, type RemotePage } from './remote-page.js';
+import { freePort, inputActions, pageCall, pageResult, type RemotePage } from './remote-page.js';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const SCRIPT_TIMEOUT_MS = 120_000;
@@ -53,6 +53,8 @@ export async function launchWebKit(): Promise<RemotePage> {
         const script = `const done = arguments[arguments.length - 1]; ${pageCall(fn, arg)}.then(done, (e) => done({ error: String(e) }));`;
         return pageResult(await command(session, 'POST', '/execute/async', { script, args: [] }));
       },
+      click: async (x, y) => void (await command(session, 'POST', '/actions', { actions: inputActions({ click: [x, y] }) })),
+      press: async (keys) => void (await command(session, 'POST', '/actions', { actions: inputActions({ press: keys }) })),
       close: async () => {
         await command(session, 'DELETE', '').catch(() => {});
         end();

@@ -29,6 +29,19 @@ for (const theme of ['light', 'dark'] as const) {
       expect(await violations(page)).toEqual([]);
     });
 
+    test('editing a message; the conversation menu open', async ({ page }) => {
+      await openPage(page);
+      await addChat(page, { theme, autoload: '', 'max-tokens': '24' });
+      await page.evaluate(() => window.chat.send('Hello'));
+      await page.getByRole('button', { name: 'Edit message' }).click();
+      await expect(page.getByRole('textbox', { name: 'Edit your message' })).toBeFocused();
+      expect(await violations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.locator('llama-chat >> summary').click();
+      await expect(page.getByRole('button', { name: 'Export as JSON' })).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
     test('generating, with the stop button', async ({ page }) => {
       await openPage(page);
       await addChat(page, { theme, autoload: '', 'max-tokens': '450' });

@@ -21,6 +21,8 @@ export const test = base.extend<{ remote: RemotePage }>({
         version: `Chromium ${browser.version()}`,
         goto: async (url) => void (await page.goto(url)),
         evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+        click: (x, y) => page.mouse.click(x, y),
+        press: (keys) => page.keyboard.press(keys.join('+')),
         close: () => browser.close(),
       };
     }

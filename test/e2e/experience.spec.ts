@@ -180,6 +180,8 @@ test.describe('focus', () => {
         const style = getComputedStyle(active);
         return { tag: active.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
       });
+    await page.keyboard.press('Tab'); // the conversation menu, in the header
+    expect(await outline()).toEqual({ tag: 'SUMMARY', outline: 'solid', width: 2 });
     await page.keyboard.press('Tab'); // the conversation region
     await page.keyboard.press('Tab');
     expect(await outline()).toEqual({ tag: 'BUTTON', outline: 'solid', width: 2 });

@@ -41,6 +41,7 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
       'llama-chat-token',
       'llama-chat-tool-call',
       'llama-chat-tool-result',
+      'llama-chat-action',
     ].sort(),
   );
   // The parts and properties that were public before this manifest existed are all still there.
@@ -62,6 +63,18 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
   ]) {
     expect(names(element.cssParts)).toContain(part);
   }
+  // The conversation's own actions (regenerate, edit, copy, export, import).
+  expect(names(element.cssParts)).toEqual(
+    expect.arrayContaining([
+      'message-actions',
+      'copy-button',
+      'edit-button',
+      'regenerate-button',
+      'edit-input',
+      'conversation-menu',
+      'import-button',
+    ]),
+  );
   // What the model's license asks to show: before the download, and while the model runs.
   expect(names(element.cssParts)).toEqual(expect.arrayContaining(['license', 'attribution']));
   for (const property of [

@@ -197,3 +197,18 @@ test('createEngine() returns OpenAI-shaped tool_calls, whole and streamed', asyn
   expect(result.after.choices[0]!.finish_reason).not.toBe('tool_calls');
   expect(typeof result.after.choices[0]!.message.content).toBe('string');
 });
+
+test('regenerating an answer that called a tool replaces its calls too: the tool runs again, the old calls leave the view', async ({
+  page,
+}) => {
+  await chatWithTools(page, 'weather');
+  await page.evaluate(() => window.chat.send('What is the weather?'));
+  const before = await page.evaluate(() => window.calls.length);
+  expect(before).toBeGreaterThanOrEqual(1);
+  await expect(toolParts(page)).toHaveCount(before);
+  await page.evaluate(() => window.chat.regenerate());
+  const after = await page.evaluate(() => window.calls.length);
+  expect(after).toBeGreaterThan(before); // asked again: the required first call runs again
+  await expect(toolParts(page)).toHaveCount(after - before);
+  expect(await page.evaluate(() => window.chat.messages.map((m) => m.role))).toEqual(['user', 'assistant']);
+});

@@ -53,6 +53,7 @@ function run(client: SessionClient, tool: PageTool) {
     answer: { role: 'assistant', content: '' },
     usage: undefined,
     forcedStop: false,
+    replaced: [],
   };
   const shown: ToolActivity[] = [];
   const events: Array<{ type: keyof SessionEvents; detail: unknown }> = [];
