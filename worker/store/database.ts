@@ -57,13 +57,31 @@ export async function listManifests(): Promise<ModelManifest[]> {
  * Stores chunk `index` of `manifest`'s model, and then the manifest that now counts it. Once
  * `signal` is aborted (a download dropped while this waited) nothing more is written.
  */
-export async function putChunk(manifest: ModelManifest, index: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+/**
+ * Stores chunk `index` of `manifest`'s model and the manifest that counts it. With `hash` (the
+ * chunk's SHA-256, still being computed) the manifest counts the chunk once its bytes are written
+ * and its hash is known; without, the caller has counted it already.
+ */
+export async function putChunk(
+  manifest: ModelManifest,
+  index: number,
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+  hash?: Promise<string>,
+): Promise<void> {
+  const count = async () => {
+    if (!hash) return;
+    manifest.chunkHashes[index] = await hash;
+    manifest.storedChunks = index + 1;
+  };
   if (manifest.inFile) {
     await writeModelBytes(manifest.id, index * manifest.chunkBytes, bytes, signal);
+    await count();
     signal?.throwIfAborted();
     await putManifest(manifest);
     return;
   }
+  await count();
   signal?.throwIfAborted();
   const keeper = await database();
   try {
@@ -73,11 +91,11 @@ export async function putChunk(manifest: ModelManifest, index: number, bytes: Ui
     if (!blobsRefused) {
       // "Error preparing Blob/File data to be stored in object store" (WebKit, private): the same bytes as an ArrayBuffer.
       blobsRefused = true;
-      return putChunk(manifest, index, bytes, signal);
+      return putChunk(manifest, index, bytes, signal, hash);
     }
     // IndexedDB keeps nothing here at all: this visit's models live in memory.
     opened = Promise.resolve(memoryKeeper());
-    return putChunk(manifest, index, bytes, signal);
+    return putChunk(manifest, index, bytes, signal, hash);
   }
 }
 

@@ -167,10 +167,10 @@ export class DownloadAttempt {
       const bytes = buffer.subarray(0, filled);
       const index = manifest.storedChunks;
       this.waiting = 'browser';
-      manifest.chunkHashes.push(await this.step(chunkDigest(bytes)));
-      manifest.storedChunks += 1;
+      // WebCrypto takes its copy of the bytes now and hashes them on another thread while this one writes them.
+      const hash = chunkDigest(bytes);
       filled = 0;
-      await this.step(storeOrFail(() => putChunk(manifest, index, bytes, this.control.signal)));
+      await this.step(storeOrFail(() => putChunk(manifest, index, bytes, this.control.signal, hash)));
       this.stored = manifest.storedChunks * chunkBytes;
       watchdog.gained(); // a chunk on disk is progress too
     };
