@@ -1,3 +1,5 @@
+import { usesCompatBuild } from './cpu-build.js';
+
 /** What this device offers the engines: the WebGPU adapter's features and limits, and memory. */
 export interface DeviceProfile {
   /** A WebGPU adapter could be had. */
@@ -12,6 +14,8 @@ export interface DeviceProfile {
   deviceMemoryGB: number | undefined;
   /** A phone or tablet, by what the browser says of itself (iPadOS says it is a Mac, with touch). */
   handheld: boolean;
+  /** llama.cpp runs in wllama's compat build here (Safari, iOS): it reads files of at most 2 GiB (cpu-build.ts). */
+  compatBuild?: boolean;
 }
 
 interface GpuAdapterLike {
@@ -49,5 +53,6 @@ export async function probeDevice(): Promise<DeviceProfile> {
     maxStorageBufferBindingSize: adapter?.limits.maxStorageBufferBindingSize ?? 0,
     deviceMemoryGB: nav.deviceMemory,
     handheld: isHandheld(nav),
+    compatBuild: usesCompatBuild(),
   };
 }

@@ -4,6 +4,7 @@
 import { LlamaChatError } from './errors.js';
 import { DEFAULT_CONTEXT_LENGTH, type ModelRecord } from './types.js';
 import { WASM_MEMORY_BYTES } from './wasm-memory.js';
+import { COMPAT_FILE_BYTES } from './cpu-build.js';
 
 export { WASM_MEMORY_BYTES };
 
@@ -68,5 +69,17 @@ export function cpuMemoryProblem(record: ModelRecord, need: CpuMemoryNeed, store
   return new LlamaChatError(
     'insufficient-memory',
     `${record.label ?? record.id} is too large for this browser's CPU engine: it needs about ${gb(need.total)} (${parts.join(', ')}), and llama.cpp in WebAssembly can address at most ${gb(WASM_MEMORY_BYTES)} (4 GiB), on any device. ${stored ? 'The stored file was kept.' : 'Nothing was downloaded.'} Choose a smaller quantization of the model (Q3_K or Q2_K, or a smaller model)${need.kvCache ? ', a shorter context (contextLength)' : ''}, or its WebGPU build (web-llm) on a device with WebGPU.`,
+  );
+}
+
+/**
+ * `insufficient-memory` when a GGUF file of `fileBytes` is past what wllama's compat build can read
+ * (Safari, iOS: 2 GiB), before the download; `stored`: the file is here already (it is kept).
+ */
+export function compatFileProblem(record: ModelRecord, fileBytes: number, stored = false): LlamaChatError | undefined {
+  if (fileBytes <= COMPAT_FILE_BYTES) return undefined;
+  return new LlamaChatError(
+    'insufficient-memory',
+    `${record.label ?? record.id} (${(fileBytes / 1e9).toFixed(2)} GB) is too large for this browser: Safari and every browser on iOS run llama.cpp in a 32-bit build that reads model files of at most ${(COMPAT_FILE_BYTES / 1e9).toFixed(2)} GB (2 GiB). ${stored ? 'The stored file was kept.' : 'Nothing was downloaded.'} Choose a model under 2 GB (Llama 3.2 1B, or a smaller quantization), or open the page in Chrome, Edge or Firefox on a computer.`,
   );
 }

@@ -8,7 +8,8 @@ import { loadPart } from '../shared/code-part.js';
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
 import { withAbsoluteUrls } from '../models/model-urls.js';
 import { openAiFetch, type FetchFunction } from './openai-http.js';
-import { LOAD_SILENCE_MS } from './heartbeat.js';
+import { LOAD_SILENCE_MS, loadPatienceMs } from './heartbeat.js';
+import { usesCompatBuild } from '../../protocol/cpu-build.js';
 import { WorkerConnection, WorkerStuck } from './worker-connection.js';
 import type {
   CachedModel,
@@ -124,7 +125,7 @@ export class EngineClient {
         onProgress(progress);
       };
       return this.call((api) => api.load(resolved, proxy(progressed), options), {
-        watch: { lastProgressAt: () => lastProgressAt, silentAfterMs },
+        watch: { lastProgressAt: () => lastProgressAt, silentAfterMs, stuckAfterMs: loadPatienceMs(record.sizeBytes, usesCompatBuild()) },
       });
     };
     // A worker that got stuck loading, or whose load stopped moving, is ended (heartbeat.ts); one fresh worker tries again.
@@ -235,10 +236,10 @@ export class EngineClient {
     };
   }
 
-  /** `watch`: while the call lasts, the worker must answer pings and the call must report progress (heartbeat.ts). */
+  /** `watch`: while the call lasts, the worker must answer pings (within stuckAfterMs) and the call must report progress (heartbeat.ts). */
   private async call<T>(
     use: (api: Remote<WorkerApi>) => Promise<T>,
-    { watch }: { watch?: { lastProgressAt: () => number; silentAfterMs: number } } = {},
+    { watch }: { watch?: { lastProgressAt: () => number; silentAfterMs: number; stuckAfterMs?: number } } = {},
   ): Promise<T> {
     const connection = this.start();
     const stopWatching = watch ? connection.watchResponsive(watch) : undefined;

@@ -9,6 +9,17 @@
 export const PING_EVERY_MS = 5_000;
 /** Unanswered this long, a worker is stuck: far longer than any task that holds its thread (a wasm compile, a shader). */
 export const STUCK_AFTER_MS = 45_000;
+/** A load waits this much longer for a worker per GB of its model (twice that in Safari's compat build). */
+export const STUCK_PER_GB_MS = 15_000;
+
+/**
+ * How long a load's worker may leave a ping unanswered: a larger model's steps hold the thread
+ * longer, and wllama's compat build (Safari, iOS) is several times slower (issue 35).
+ */
+export function loadPatienceMs(modelBytes: number | undefined, compatBuild: boolean): number {
+  return STUCK_AFTER_MS + Math.round(((modelBytes ?? 0) / 1e9) * STUCK_PER_GB_MS * (compatBuild ? 2 : 1));
+}
+
 /**
  * No progress this long, a load is stalled. A download reports many times a second, and its own
  * watchdog speaks every few seconds when no byte comes (worker/store/stall-watchdog.ts); the

@@ -45,7 +45,7 @@ export class WorkerConnection {
    * Until the returned stop: a worker that stops answering is ended with WorkerStuck; with
    * `progress`, so is one whose task reports nothing for its silentAfterMs (LoadStalled).
    */
-  watchResponsive(progress?: { lastProgressAt: () => number; silentAfterMs: number }): () => void {
+  watchResponsive(progress?: { lastProgressAt: () => number; silentAfterMs: number; stuckAfterMs?: number }): () => void {
     return watchHeartbeat(
       () => this.remote.ping(),
       (reason) => this.end(reason === 'silent' ? new LoadStalled(progress!.silentAfterMs) : new WorkerStuck()),

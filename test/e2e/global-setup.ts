@@ -12,6 +12,8 @@ export const TINY_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny.gguf', 
 export const TINY_ALT_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny-alt.gguf', import.meta.url));
 /** A model of some tens of MB, large enough to see in the storage estimate. */
 export const MEDIUM_MODEL_FILE = fileURLToPath(new URL('../.generated/medium.gguf', import.meta.url));
+/** ≈235 MB (2048 wide, 4 layers; the benchmark's large model): what every engine must load at more than a tiny size. */
+export const LARGE_MODEL_FILE = fileURLToPath(new URL('../.generated/large-2048x4.gguf', import.meta.url));
 const generated = (path: string) => fileURLToPath(new URL(`../.generated/${path}`, import.meta.url));
 
 /** The generated MLC model folders (test/fixtures/mlc-model.ts), served under /mlc/. */
@@ -60,6 +62,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(TINY_MODEL_FILE)) await writeTinyModel(TINY_MODEL_FILE);
   if (!existsSync(TINY_ALT_MODEL_FILE)) await writeTinyModel(TINY_ALT_MODEL_FILE, { seed: 7, vocabulary: 1, contextLength: 4096 });
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
+  if (!existsSync(LARGE_MODEL_FILE)) await writeTinyModel(LARGE_MODEL_FILE, { embeddingLength: 2048, blockCount: 4 });
   await writeLlama3Fixtures();
   writeMlcFixtures();
   writeBrokenModels();

@@ -108,7 +108,28 @@ function copyOf(bytes: Uint8Array): ArrayBuffer {
 export async function readStoredBytes(manifest: ModelManifest): Promise<Blob | undefined> {
   if (manifest.storedChunks === 0) return new Blob([]); // an empty file has no chunk, hence no file
   if (manifest.inFile) return openModelBytes(manifest.id);
-  return new Blob(await (await database()).chunks(manifest.id, 0, manifest.storedChunks - 1));
+  return chunksAsBlob(manifest.id, manifest.storedChunks);
+}
+
+/** Chunks read from IndexedDB at a time while a model's Blob is put together. */
+const CHUNKS_AT_ONCE = 4;
+
+/**
+ * The `count` chunks of model `id` as one Blob, a few at a time. Chunks kept as ArrayBuffers
+ * (where IndexedDB refuses Blobs) are copied into Blobs one by one, with a pause for other tasks
+ * between: one `new Blob()` of a 2.56 GB model's buffers held WebKit's worker for 40 s, its pings
+ * unanswered, and it was ended as stuck (issue 35). Only a few chunks are in memory at once.
+ */
+async function chunksAsBlob(id: string, count: number): Promise<Blob> {
+  const keeper = await database();
+  const parts: Blob[] = [];
+  for (let from = 0; from < count; from += CHUNKS_AT_ONCE) {
+    for (const value of await keeper.chunks(id, from, Math.min(count, from + CHUNKS_AT_ONCE) - 1)) {
+      parts.push(value instanceof Blob ? value : new Blob([value]));
+      if (!(value instanceof Blob)) await new Promise((resolve) => setTimeout(resolve));
+    }
+  }
+  return new Blob(parts);
 }
 
 /** A model's manifest and all its chunks, in one transaction, then its file. */

@@ -2,7 +2,7 @@
 // record's size before any request, from the download's first bytes (its header and the server's
 // size) before any of it is kept, and from the stored file's whole header before llama.cpp gets it.
 import type { DeviceProfile } from '../../../protocol/device-probe.js';
-import { cpuMemoryNeed, cpuMemoryProblem } from '../../../protocol/memory-limits.js';
+import { compatFileProblem, cpuMemoryNeed, cpuMemoryProblem } from '../../../protocol/memory-limits.js';
 import type { ModelRecord } from '../../../protocol/types.js';
 import { blobSource, prefixSource, readGgufHeader } from './gguf-header.js';
 
@@ -23,7 +23,9 @@ export interface MemoryCheck {
 export function memoryCheck(record: ModelRecord, device: DeviceProfile): MemoryCheck {
   const onCpu = !device.shaderF16;
   const refuse = (fileBytes: number, shape: Parameters<typeof cpuMemoryNeed>[2], stored: boolean) => {
-    const problem = onCpu ? cpuMemoryProblem(record, cpuMemoryNeed(record, fileBytes, shape), stored) : undefined;
+    // Safari's build reads no file past 2 GiB, wherever its layers run.
+    const compat = device.compatBuild ? compatFileProblem(record, fileBytes, stored) : undefined;
+    const problem = compat ?? (onCpu ? cpuMemoryProblem(record, cpuMemoryNeed(record, fileBytes, shape), stored) : undefined);
     if (problem) throw problem;
   };
   return {
