@@ -3,6 +3,13 @@
 import type { ModelRecord } from 'llama-chat';
 import { LoggerWithoutDebug, LogLevel, Wllama } from '@wllama/wllama/esm/index.js';
 
+/** Load settings a figure varies (batch sizes, flash attention); absent: wllama's defaults. */
+export interface LoadSettings {
+  n_batch?: number;
+  n_ubatch?: number;
+  flash_attn?: boolean;
+}
+
 /** What llama.cpp says while it loads, each line as given (figure 10 times its steps by them). */
 export type LoadLog = (...parts: unknown[]) => void;
 
@@ -14,7 +21,7 @@ export async function loadDirectWllama(
   file: Blob,
   record: ModelRecord,
   wasmUrl: string,
-  { warmup, log }: { warmup?: boolean; log?: LoadLog } = {},
+  { warmup, log, settings }: { warmup?: boolean; log?: LoadLog; settings?: LoadSettings } = {},
 ): Promise<Wllama> {
   const logger = log ? { debug: log, log, warn: log, error: log } : LoggerWithoutDebug;
   const wllama = new Wllama({ default: wasmUrl }, { logger, suppressNativeLog: !log });
@@ -26,6 +33,7 @@ export async function loadDirectWllama(
     n_parallel: 1,
     ...(warmup === undefined ? {} : { warmup }),
     ...(log ? { log_level: LogLevel.DEBUG } : {}),
+    ...settings,
   });
   return wllama;
 }

@@ -5,7 +5,7 @@ import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-
 import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 import { loadAlone, readStore, unloadAlone, wllamaIngest } from './warm-load.js';
-import { mlcDownload, rawFetch, storeRawRead, wllamaPhases } from './real-size.js';
+import { mlcDownload, rawFetch, storeRawRead, wllamaPhases, wllamaWithSettings } from './real-size.js';
 
 const bench: BenchApi = {
   prepareThreads,
@@ -26,6 +26,7 @@ const bench: BenchApi = {
   storeRawRead,
   wllamaPhases,
   mlcDownload,
+  wllamaWithSettings,
 };
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

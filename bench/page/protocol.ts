@@ -1,5 +1,6 @@
 // Shapes passed between the benchmark driver (Node) and its page. Types only.
 import type { ModelRecord } from 'llama-chat';
+import type { LoadSettings } from './direct-wllama.js';
 
 /** The three ways of running the same model: our element, our headless engine, wllama alone. */
 export type Variant = 'element' | 'engine' | 'direct';
@@ -93,6 +94,13 @@ export interface WllamaPhasesRun {
   afterMs: number;
 }
 
+/** One answer of wllama alone under given load settings (figure 10's batch sizes and flash attention). */
+export interface SettingsRun {
+  /** Request → first token: the prompt's prefill. */
+  prefillMs: number;
+  decodeTokensPerS: number;
+}
+
 export interface BenchApi {
   /** Loads the model in this tab; resolves with whether the tab is cross-origin isolated. */
   prepareThreads(record: ModelRecord): Promise<boolean>;
@@ -116,6 +124,8 @@ export interface BenchApi {
   rawFetch(urls: string[]): Promise<number>;
   storeRawRead(id: string): Promise<number>;
   wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun>;
+  /** wllama alone, one thread, loaded with `settings`: one answer's prefill and decode. */
+  wllamaWithSettings(record: ModelRecord, wasmUrl: string, settings: LoadSettings, prompt: string, maxTokens: number): Promise<SettingsRun>;
   /** createEngine() downloading an MLC model into web-llm's cache, until its load begins (ms). */
   mlcDownload(record: ModelRecord): Promise<number>;
 }

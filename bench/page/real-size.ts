@@ -3,8 +3,8 @@
 // the stored file, and wllama alone loading the same stored file with llama.cpp's own steps
 // timed from its log (the header and vocabulary, the weights, the context and the rest).
 import { createEngine, type ModelRecord } from 'llama-chat';
-import type { WllamaPhasesRun } from './protocol.js';
-import { loadDirectWllama } from './direct-wllama.js';
+import type { SettingsRun, WllamaPhasesRun } from './protocol.js';
+import { loadDirectWllama, type LoadSettings } from './direct-wllama.js';
 import { timeFileReadsInWorker } from './warm-load.js';
 
 /** Milliseconds to fetch every byte of `urls` in turn, reading and dropping them as they come. */
@@ -65,4 +65,38 @@ export async function mlcDownload(record: ModelRecord): Promise<number> {
   }
   if (downloadedAt === undefined) throw new Error('the MLC download never reported its last byte');
   return downloadedAt - startedAt;
+}
+
+let settingsFile: Blob | undefined;
+
+/**
+ * One answer of wllama alone (one thread) loaded with `settings`: prefill (the prompt's time to
+ * its first token) and decode speed. The model file is fetched once per tab and kept.
+ */
+export async function wllamaWithSettings(
+  record: ModelRecord,
+  wasmUrl: string,
+  settings: LoadSettings,
+  prompt: string,
+  maxTokens: number,
+): Promise<SettingsRun> {
+  settingsFile ??= await (await fetch(record.url)).blob();
+  const wllama = await loadDirectWllama(settingsFile, record, wasmUrl, { warmup: false, settings });
+  try {
+    const arrivals: number[] = [];
+    const startedAt = performance.now();
+    await wllama.createChatCompletion({
+      messages: [{ role: 'user', content: prompt }],
+      stream: true,
+      temperature: 0,
+      max_tokens: maxTokens,
+      onData: (chunk) => void (chunk.choices[0]?.delta.content ? arrivals.push(performance.now()) : undefined),
+    });
+    const first = arrivals[0];
+    const last = arrivals.at(-1);
+    if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('settings run: fewer than two tokens arrived');
+    return { prefillMs: first - startedAt, decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first) };
+  } finally {
+    await wllama.exit();
+  }
 }
