@@ -37,15 +37,15 @@ export function messageView(
   message: ViewMessage,
   { writing, index, last }: { writing: boolean; index: number; last: boolean },
   markdown: MarkdownCache,
-  actions: MessageActions,
+  actions: MessageActions | undefined,
 ): View {
   const who = message.role === 'user' ? 'You' : 'Assistant';
-  const editing = actions.editing === message;
+  const editing = !!actions && actions.editing === message;
   return html`<div part="message ${message.role}-message" class="message ${message.role} ${editing ? 'editing' : ''}" data-index=${index}>
     <span class="visually-hidden">${who}:</span>
     ${
       editing
-        ? actions.editor(message)
+        ? actions!.editor(message)
         : html`<div class="content">${message.role === 'assistant' ? markdown.render(message, message.content) : message.content}</div>`
     }
     ${writing && !message.content ? dots : nothing}
@@ -56,7 +56,7 @@ export function messageView(
           ? html`<div class="note">Stopped</div>`
           : nothing
     }
-    ${writing ? nothing : actions.view(message, last)}
+    ${writing || !actions ? nothing : actions.view(message, last)}
   </div>`;
 }
 

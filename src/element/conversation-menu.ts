@@ -5,7 +5,7 @@ import type { ExportFormat } from '../session/conversation-file.js';
 import type { ViewHost } from './message-actions.js';
 
 export interface ConversationMenuHost {
-  exportConversation(format: ExportFormat): string;
+  exportConversation(format: ExportFormat): Promise<string>;
   importConversation(text: string): Promise<void>;
   /** The model's id, for the file's name. */
   model(): string;
@@ -28,8 +28,8 @@ export class ConversationMenu {
     return html`<details part="conversation-menu" class="menu" @keydown=${this.closeOnEscape}>
       <summary part="conversation-menu-button" aria-label="Conversation menu">Conversation</summary>
       <div class="menu-items">
-        <button part="export-markdown-button" type="button" class="secondary" ?disabled=${empty} @click=${() => this.save('markdown')}>Export as Markdown</button>
-        <button part="export-json-button" type="button" class="secondary" ?disabled=${empty} @click=${() => this.save('json')}>Export as JSON</button>
+        <button part="export-markdown-button" type="button" class="secondary" ?disabled=${empty} @click=${() => void this.save('markdown')}>Export as Markdown</button>
+        <button part="export-json-button" type="button" class="secondary" ?disabled=${empty} @click=${() => void this.save('json')}>Export as JSON</button>
         <button part="import-button" type="button" class="secondary" ?disabled=${busy} @click=${this.pickFile}>Import JSON…</button>
         <input type="file" accept=".json,application/json" hidden tabindex="-1" aria-hidden="true" @change=${this.importFile} />
       </div>
@@ -37,9 +37,9 @@ export class ConversationMenu {
   }
 
   /** Downloads the conversation as a file named after the model and the day. */
-  private save(format: ExportFormat): void {
+  private async save(format: ExportFormat): Promise<void> {
     const { extension, type } = FILE_TYPES[format];
-    const url = URL.createObjectURL(new Blob([this.host.exportConversation(format)], { type }));
+    const url = URL.createObjectURL(new Blob([await this.host.exportConversation(format)], { type }));
     const link = document.createElement('a');
     link.href = url;
     link.download = `conversation-${this.host.model() || 'llama-chat'}-${new Date().toISOString().slice(0, 10)}.${extension}`;

@@ -18,8 +18,8 @@ import { browserServices } from '../session/browser-services.js';
 import { ConsentStep } from './consent-step.js';
 import { toolView } from './tool-view.js';
 import { attributionView } from './license-view.js';
-import { MessageActions } from './message-actions.js';
-import { ConversationMenu } from './conversation-menu.js';
+import type { ConversationTools } from './conversation-tools.js';
+import { loadPart } from '../shared/code-part.js';
 import type { ExportFormat } from '../session/conversation-file.js';
 
 /**
@@ -102,21 +102,8 @@ export class LlamaChat extends LlamaChatProperties {
     }),
     browserServices,
   );
-  private readonly actions = new MessageActions(this, {
-    canAct: () => this.canSubmit,
-    indexOf: (message) => this.session.chatMessages.indexOf(message),
-    regenerate: () => this.regenerate(),
-    edit: (index, text) => this.edit(index, text),
-    copied: (index) =>
-      this.dispatchEvent(new CustomEvent('llama-chat-action', { detail: { action: 'copy', index }, bubbles: true, composed: true })),
-    announce: (text) => this.announcer.say(text),
-  });
-  private readonly menu = new ConversationMenu(this, {
-    exportConversation: (format) => this.exportConversation(format),
-    importConversation: (text) => this.importConversation(text),
-    model: () => this.session.record()?.id ?? this.model,
-    announce: (text) => this.announcer.say(text),
-  });
+  /** The buttons under messages and the header's menu: a part, loaded when the element first connects. */
+  private controls: ConversationTools | undefined;
   private readonly errors = new ErrorPanel(this, this.session, { useModel: (id) => this.useModel(id), after: () => this.focusInput() });
 
   /** `idle` · `downloading` · `loading` · `ready` · `generating` · `error` */
@@ -154,7 +141,7 @@ export class LlamaChat extends LlamaChatProperties {
   }
 
   /** The whole conversation as a file's text: `markdown` for people, `json` (with the model and system prompt) for programs and importConversation(). */
-  exportConversation(format: ExportFormat = 'markdown'): string {
+  exportConversation(format: ExportFormat = 'markdown'): Promise<string> {
     return this.session.exportConversation(format);
   }
 
@@ -181,6 +168,7 @@ export class LlamaChat extends LlamaChatProperties {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    void this.loadControls();
     if (this.hasUpdated) this.requestUpdate(); // back on the page: willUpdate starts what autoload asks
   }
 
@@ -224,7 +212,7 @@ export class LlamaChat extends LlamaChatProperties {
       <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
         <header part="header">
           <span class="title">${record?.label ?? (this.model || 'Choosing a model…')}</span>
-          <span class="header-end">${statusView(status)} ${this.menu.view({ empty: chats.length === 0, busy: generating })}</span>
+          <span class="header-end">${statusView(status)} ${this.controls?.menu.view({ empty: chats.length === 0, busy: generating })}</span>
         </header>
         <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>
           ${messages.length > 0 ? nothing : this.waitingForConsent ? this.consent.view() : status === 'ready' ? emptyView : nothing}
@@ -236,7 +224,7 @@ export class LlamaChat extends LlamaChatProperties {
                   m,
                   { writing: generating && m === messages.at(-1), index: places.get(m) ?? -1, last: m === lastAnswer },
                   this.markdown,
-                  this.actions,
+                  this.controls?.actions,
                 ),
           )}
           ${waitingView(this.session.waiting)}
@@ -264,6 +252,28 @@ export class LlamaChat extends LlamaChatProperties {
   /** While the model loads, one message may wait for it; during an answer, none. */
   private get canSubmit(): boolean {
     return this.session.status !== 'generating' && !this.waitingForConsent && this.session.waiting === undefined;
+  }
+
+  private async loadControls(): Promise<void> {
+    if (this.controls) return;
+    try {
+      const { conversationTools } = await loadPart(() => import('./conversation-tools.js'));
+      this.controls ??= conversationTools(this, {
+        canAct: () => this.canSubmit,
+        indexOf: (message) => this.session.chatMessages.indexOf(message),
+        regenerate: () => this.regenerate(),
+        edit: (index, text) => this.edit(index, text),
+        copied: (index) =>
+          this.dispatchEvent(new CustomEvent('llama-chat-action', { detail: { action: 'copy', index }, bubbles: true, composed: true })),
+        exportConversation: (format) => this.exportConversation(format),
+        importConversation: (text) => this.importConversation(text),
+        model: () => this.session.record()?.id ?? this.model,
+        announce: (text) => this.announcer.say(text),
+      });
+      this.requestUpdate();
+    } catch (error) {
+      console.warn('llama-chat: the conversation buttons could not load; the chat works without them', error);
+    }
   }
 
   /** After a button that goes away, focus goes to the input. */

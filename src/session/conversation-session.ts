@@ -1,7 +1,8 @@
 // The conversation behind <llama-chat>, apart from its answers: what is shown, kept under
 // `history-key`, restored, cleared, exported and imported. ChatSession adds the turns.
 import { LlamaChatError, toLlamaChatError } from '../../protocol/errors.js';
-import { conversationFile, conversationMarkdown, parseConversation, type ExportFormat } from './conversation-file.js';
+import type { ExportFormat, ImportedConversation } from './conversation-file.js';
+import { loadPart } from '../shared/code-part.js';
 import { ModelSession } from './model-session.js';
 import { SessionHistory, type ShownConversation } from './session-history.js';
 import type { SessionHost, SessionServices, ViewMessage } from './session-types.js';
@@ -102,18 +103,21 @@ export abstract class ConversationSession extends ModelSession {
   }
 
   /** The conversation as a file: Markdown for people, JSON for programs (and importConversation). */
-  exportConversation(format: ExportFormat): string {
+  async exportConversation(format: ExportFormat): Promise<string> {
     const { model, systemPrompt } = this.host.settings();
     const about = { model: this.record()?.id ?? model, label: this.record()?.label, systemPrompt };
+    const messages = [...this.history.earlier, ...this.chatMessages]; // as it is now
+    const { conversationFile, conversationMarkdown } = await conversationFiles();
     this.host.emit('llama-chat-action', { action: 'export', format });
-    return (format === 'json' ? conversationFile : conversationMarkdown)([...this.history.earlier, ...this.chatMessages], about);
+    return (format === 'json' ? conversationFile : conversationMarkdown)(messages, about);
   }
 
   /** Replaces the conversation with an exported one (kept under `history-key`); a file it cannot take changes nothing. */
   async importConversation(input: unknown): Promise<void> {
-    this.refuseWhileAnswering();
-    let imported: ReturnType<typeof parseConversation>;
+    let imported: ImportedConversation;
     try {
+      const { parseConversation } = await conversationFiles();
+      this.refuseWhileAnswering();
       imported = parseConversation(input);
     } catch (error) {
       throw this.refuse(this.fail(toLlamaChatError(error), { keepStatus: true }));
@@ -137,3 +141,6 @@ export abstract class ConversationSession extends ModelSession {
     return this.host.settings().historyKey;
   }
 }
+
+/** Making and reading conversation files: a part loaded on first use. */
+const conversationFiles = () => loadPart(() => import('./conversation-file.js'));

@@ -93,9 +93,9 @@ test('regenerate, edit and resend, copy, export and import: clicks, keys and met
   expect(pasted).toBe(edited[1]!.content);
 
   // Export, import elsewhere, and the kept copy after a reload.
-  const exported = await remote.evaluate(() => {
-    const chat = (window as unknown as Page).chat as unknown as { exportConversation(f: string): string };
-    return { json: chat.exportConversation('json'), markdown: chat.exportConversation('markdown') };
+  const exported = await remote.evaluate(async () => {
+    const chat = (window as unknown as Page).chat as unknown as { exportConversation(f: string): Promise<string> };
+    return { json: await chat.exportConversation('json'), markdown: await chat.exportConversation('markdown') };
   });
   expect(exported.markdown).toContain(`## You\n\nUno\n\n## Assistant\n\n${edited[1]!.content}`);
   const refused = await remote.evaluate(() =>

@@ -180,6 +180,7 @@ test.describe('focus', () => {
         const style = getComputedStyle(active);
         return { tag: active.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
       });
+    await expect(page.locator('llama-chat >> summary')).toBeAttached(); // the menu's part has loaded
     await page.keyboard.press('Tab'); // the conversation menu, in the header
     expect(await outline()).toEqual({ tag: 'SUMMARY', outline: 'solid', width: 2 });
     await page.keyboard.press('Tab'); // the conversation region

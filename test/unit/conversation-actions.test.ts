@@ -78,12 +78,12 @@ test('regenerate() while an answer is written is refused and the answer goes on'
 test('export then import gives back the same conversation, kept under history-key; the model is named', async () => {
   const first = setup({ historyKey: 'a', systemPrompt: 'Be brief.' });
   await first.session.send('One');
-  const json = first.session.exportConversation('json');
+  const json = await first.session.exportConversation('json');
   const file = JSON.parse(json) as { model: string; systemPrompt: string; messages: ChatMessage[] };
   assert.equal(file.model, 'model-a');
   assert.equal(file.systemPrompt, 'Be brief.');
   assert.match(
-    first.session.exportConversation('markdown'),
+    await first.session.exportConversation('markdown'),
     /^# Conversation with model-a\n[\s\S]*## System prompt\n\nBe brief\.\n\n## You\n\nOne\n\n## Assistant\n\nHello there\n$/,
   );
 
@@ -126,7 +126,7 @@ test('a long import shows its newest messages; the whole of it is kept and expor
   assert.equal(session.messages.length, 400);
   assert.match(session.notice ?? '', /600 of its earliest messages/);
   assert.equal((stored.get('k') as unknown[]).length, 1000);
-  assert.equal((JSON.parse(session.exportConversation('json')) as { messages: unknown[] }).messages.length, 1000);
+  assert.equal((JSON.parse(await session.exportConversation('json')) as { messages: unknown[] }).messages.length, 1000);
 });
 
 test('the file format: a stopped answer survives the round trip; Markdown says so', () => {
