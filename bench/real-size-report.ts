@@ -2,6 +2,7 @@
 // round (each ratio's two sides measured in the same round).
 import type { RealSizeRound, RealSizeRuns } from './real-size.js';
 import type { ThreadsRuns } from './threads.js';
+import { LOAD_SETTINGS, type LoadSettingsRuns, type SettingsName } from './load-settings.js';
 import { summarize } from './stats.js';
 
 const MBps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
@@ -55,6 +56,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
     ),
     row('MLC download ÷ raw read of the server', (x) => x.mlcRawFetchMs / x.mlcDownloadMs, '', 2),
     ...threadRows(runs.threads),
+    ...settingsRows(runs.settings, runs.threads.layers),
     '',
   ].join('\n');
 }
@@ -78,5 +80,35 @@ function threadRows(threads: RealSizeRuns['threads']): string[] {
     row('prefill on every core (cross-origin isolated) ÷ one thread, as speed', (x) => x.single.ttftMs / x.multi.ttftMs, '×', 2, true),
     row('Decode on one thread', (x) => x.single.decodeTokensPerS, ' tok/s', 2),
     row('decode on every core ÷ one thread', (x) => x.multi.decodeTokensPerS / x.single.decodeTokensPerS, '×', 2, true),
+  ];
+}
+
+function settingsRows(settings: LoadSettingsRuns | undefined, layers: number): string[] {
+  const t = settings?.rounds ?? [];
+  if (t.length === 0) return [];
+  const row = (
+    label: string,
+    values: (x: LoadSettingsRuns['rounds'][number]) => number,
+    unit: string,
+    digits: number,
+    bold = false,
+  ): string => {
+    const s = summarize(t.map(values));
+    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
+    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
+  };
+  const others = (Object.keys(LOAD_SETTINGS) as SettingsName[]).filter((name) => name !== 'default');
+  return [
+    row(
+      `Load settings (wllama alone, one thread, ${layers} of the 8B's layers): prefill with the defaults`,
+      (x) => x.default.prefillMs / 1000,
+      ' s',
+      1,
+    ),
+    row('decode with the defaults', (x) => x.default.decodeTokensPerS, ' tok/s', 2),
+    ...others.flatMap((name) => [
+      row(`${name}: prefill ÷ the defaults, as speed`, (x) => x.default.prefillMs / x[name].prefillMs, '×', 2, true),
+      row(`${name}: decode ÷ the defaults`, (x) => x[name].decodeTokensPerS / x.default.decodeTokensPerS, '×', 2, true),
+    ]),
   ];
 }

@@ -14,6 +14,7 @@ import { CDN_ORIGIN } from '../test/server.js';
 import { openBenchPage } from './bench-page.js';
 import type { LoadRun, WllamaPhasesRun } from './page/protocol.js';
 import { measureThreads, type ThreadsRuns } from './threads.js';
+import { measureLoadSettings, type LoadSettingsRuns } from './load-settings.js';
 
 /** Half the 8B's layers: past 2 GiB, as long to load as the issue's 2.5 GB, and twice as quick to soak. */
 export const REAL_SIZE_LAYERS = 16;
@@ -44,6 +45,8 @@ export interface RealSizeRuns {
   rounds: RealSizeRound[];
   /** Threads at the 8B's shapes (THREADS_LAYERS of its layers: the same matrices, quicker rounds). */
   threads: ThreadsRuns & { layers: number };
+  /** Batch sizes and flash attention, at THREADS_LAYERS of the 8B's layers, one thread. */
+  settings?: LoadSettingsRuns;
 }
 
 interface Shard {
@@ -147,6 +150,10 @@ export async function measureRealSize(
 
   log(`10 the real size, threads: ${THREADS_LAYERS} of the 8B's layers, one thread and every core, ${rounds} rounds`);
   runs.threads = await measureThreadsAtRealSize(context, origin, rounds);
+  log(`10 the real size, load settings: batch sizes and flash attention, ${THREADS_LAYERS} of the 8B's layers, ${rounds} rounds`);
+  const threadsRecord = await realSizeRecord(origin, THREADS_LAYERS, 'bench-real-size-settings');
+  // About 400 tokens: several of n_ubatch 128's micro-batches, one of the default 512.
+  runs.settings = await measureLoadSettings(context, threadsRecord, wasmUrl, { rounds, question: Array(6).fill(QUESTION).join(' ') });
   await clearStorage();
   return runs;
 }
