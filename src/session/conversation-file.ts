@@ -1,7 +1,7 @@
 // A conversation as a file: Markdown for people, JSON for programs (and for import). Pure: the
 // session hands it messages and gets text back, or a clear error for a file it cannot take.
 import { LlamaChatError } from '../../protocol/errors.js';
-import type { StoredMessage } from '../history/history-store.js';
+import { plainMessages, type StoredMessage } from '../history/kept-messages.js';
 
 /** What names our JSON files, so an import can tell one from any other JSON. */
 export const CONVERSATION_FORMAT = 'llama-chat/conversation';
@@ -41,11 +41,7 @@ export function conversationFile(messages: readonly StoredMessage[], about: Conv
     ...(about.label ? { label: about.label } : {}),
     systemPrompt: about.systemPrompt,
     exportedAt: now.toISOString(),
-    messages: messages.map(({ role, content, stopped, fullContent }) => ({
-      role,
-      content: fullContent ?? content,
-      ...(stopped ? { stopped } : {}),
-    })),
+    messages: plainMessages(messages),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 // The session's conversation in storage: writes in order (a clear() is never overtaken by an
 // earlier save), and an answer still streaming kept as stopped, which is what it is if the
 // page goes away now.
-import { limitHistory, type RestoredHistory } from '../history/history-store.js';
+import { limitHistory, type RestoredHistory } from '../history/kept-messages.js';
 import type { HistoryStorage, ViewMessage } from './session-types.js';
 
 /** A conversation to show: its newest messages, and a note when older ones are kept but hidden. */
