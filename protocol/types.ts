@@ -40,7 +40,31 @@ export interface ModelRecord {
   requiredFeatures?: string[];
   /** The model's license: shown before the download, its `attribution` while the model runs. */
   license?: ModelLicense;
+  /**
+   * GGUF LoRA adapters for this model (wllama only): each downloaded and stored like the model,
+   * all loaded with it, and chosen per request (`adapter`) without reloading the model.
+   */
+  adapters?: readonly LoraAdapter[];
 }
+
+/** A LoRA adapter of a GGUF model, as llama.cpp's convert_lora_to_gguf.py writes it (README, "Your own Llama"). */
+export interface LoraAdapter {
+  /** Unique among the record's adapters: what a request's or the element's `adapter` names. */
+  id: string;
+  /** Where its GGUF file is. Records that name the same file share one stored copy. */
+  url: string;
+  /** Hex SHA-256 of the file; a file that differs is refused with `integrity`. */
+  sha256?: string;
+  /** Download size, counted in what the consent step shows. */
+  sizeBytes?: number;
+  /** How strongly it applies when a request names it without a scale (default 1). */
+  scale?: number;
+  label?: string;
+  license?: ModelLicense;
+}
+
+/** Which adapter an answer uses: its id, or its id and scale. Absent (or null): the model alone. */
+export type AdapterChoice = string | { id: string; scale?: number };
 
 /** What a model's license asks of a site that serves the model (README, "Models and their licenses"). */
 export interface ModelLicense {
@@ -116,6 +140,8 @@ export interface ChatCompletionRequest {
   response_format?: ResponseFormat;
   tools?: ChatTool[];
   tool_choice?: ToolChoice;
+  /** One of the record's LoRA adapters (not OpenAI's): switching costs no reload. */
+  adapter?: AdapterChoice | null;
 }
 
 /** What `countTokens` measures: the messages and tools of a request, nothing generated. */
@@ -210,6 +236,8 @@ export interface CachedModel {
   lastUsed: number;
   /** Loaded by the engine of another tab or element of this site right now. */
   inUse?: boolean;
+  /** A LoRA adapter's file (its id is `lora:` and its URL), not a model. */
+  loraAdapter?: boolean;
 }
 
 export interface StorageEstimate {

@@ -1,6 +1,7 @@
 // The worker's one object: loads a model through its engine's adapter, answers, and manages
 // what the engines store. worker/index.ts exposes it to the page with comlink.
 import { releaseProxy, type Remote } from 'comlink';
+import { adapterScales, adaptersProblem } from '../protocol/lora-adapters.js';
 import { LlamaChatError } from '../protocol/errors.js';
 import { holdLifeLock } from '../protocol/life-lock.js';
 import type { Sink, WorkerApi } from '../protocol/worker-api.js';
@@ -46,6 +47,11 @@ function codeLoadFailure(error: unknown): LlamaChatError | undefined {
 
 /** What no engine could do with a request: an answer longer than the model's whole window. */
 function requestProblem(request: ChatCompletionRequest, record: ModelRecord): LlamaChatError | undefined {
+  try {
+    adapterScales(record, request.adapter); // an adapter the record does not have
+  } catch (error) {
+    return error as LlamaChatError;
+  }
   const limit = record.contextLength ?? DEFAULT_CONTEXT_LENGTH;
   const max = request.max_tokens;
   if (max === undefined || (Number.isInteger(max) && max >= 1 && max <= limit)) return undefined;
@@ -67,6 +73,8 @@ export function createEngineHost(registry = new EngineRegistry()): WorkerApi {
       await loaded?.unload();
       loaded = undefined;
       try {
+        const adapters = adaptersProblem(record); // before any download
+        if (adapters) throw adapters;
         const adapter = await failOnPolicyRefusal(registry.adapter(record.engine));
         const loadHere = (sink: ProgressSink) => adapter.load(record, sink, stallLimits ? { stallLimits } : {});
         const loading = withSink(onProgress, (sink) => (shared && canShare() ? loadShared(record, sink, loadHere) : loadHere(sink)));

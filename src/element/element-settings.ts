@@ -11,6 +11,7 @@ export interface ChatElement extends Pick<HTMLElement, 'getAttribute' | 'dispatc
   systemPrompt: string;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  adapter: string | undefined;
   historyKey: string | undefined;
   tools: PageTool[];
   toolChoice: 'auto' | 'required';
@@ -24,6 +25,7 @@ export function elementSettings(element: ChatElement): SessionSettings {
     systemPrompt: element.systemPrompt,
     temperature: element.temperature,
     maxTokens: element.maxTokens,
+    adapter: element.adapter || undefined,
     historyKey: element.historyKey || undefined,
     tools: Array.isArray(element.tools) ? element.tools : [],
     toolChoice: element.toolChoice === 'required' ? 'required' : 'auto',

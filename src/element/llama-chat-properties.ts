@@ -29,6 +29,7 @@ export class LlamaChatProperties extends LitElement {
     systemPrompt: { type: String, attribute: 'system-prompt' },
     temperature: { converter: optionalNumber },
     maxTokens: { converter: optionalNumber, attribute: 'max-tokens' },
+    adapter: { type: String },
     autoload: { type: Boolean },
     placeholder: { type: String },
     historyKey: { type: String, attribute: 'history-key' },
@@ -49,6 +50,8 @@ export class LlamaChatProperties extends LitElement {
   declare temperature: number | undefined;
   /** Longest answer in tokens; engine default when absent. */
   declare maxTokens: number | undefined;
+  /** One of the model record's LoRA `adapters` (its id) for every answer; absent: the model alone. Switching loads nothing. */
+  declare adapter: string | undefined;
   /** Start downloading and loading at once, without the consent step. */
   declare autoload: boolean;
   /** Placeholder of the message input. */

@@ -1,6 +1,7 @@
 // The Prompt API's LanguageModel (webmachinelearning/prompt-api, index.bs) on this library's
 // engines: sessions over one model in the worker, real token counts from the model itself.
-import type { RequestMessage } from '../../protocol/types.js';
+import { adapterScales } from '../../protocol/lora-adapters.js';
+import type { AdapterChoice, RequestMessage } from '../../protocol/types.js';
 import { answer, chatTools } from './answer.js';
 import { Conversation } from './conversation.js';
 import { abortReason, quotaExceeded, toDomError } from './errors.js';
@@ -37,6 +38,7 @@ interface Settings {
   samplingMode: Api.LanguageModelSamplingMode | 'default';
   tools: readonly Api.LanguageModelTool[];
   toolChoice: 'auto' | 'required';
+  adapter: AdapterChoice | undefined;
 }
 
 const CREATING = Symbol('LanguageModel.create');
@@ -65,8 +67,10 @@ export class LanguageModel extends EventTarget {
         samplingMode: options.samplingMode ?? 'default',
         tools: options.tools ?? [],
         toolChoice: options.toolChoice ?? 'auto',
+        adapter: options.adapter,
       };
       try {
+        adapterScales(record, options.adapter); // one the record does not have: refused here, not at the first prompt
         const counting = chosen.run(() => chosen.count({ messages: initial, tools: chatTools(settings.tools) }));
         const tokens = await untilAborted(counting, signal);
         if (tokens >= settings.window) throw quotaExceeded(tokens, settings.window);
@@ -198,6 +202,7 @@ export class LanguageModel extends EventTarget {
         top_k: sampling.topK,
         max_tokens: Math.max(1, Math.min(room, host.options.maxOutputTokens ?? 1024)),
         ...(format ? { response_format: format } : {}),
+        ...(this.#settings.adapter ? { adapter: this.#settings.adapter } : {}),
       };
       const added = await answer({ host, request, tools, toolChoice, prefix, onDelta, signal });
       // The prefix is in the answer now: the turn keeps it once.

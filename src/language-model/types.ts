@@ -1,4 +1,5 @@
 // The Prompt API's dictionaries (webmachinelearning/prompt-api, index.bs), as TypeScript types.
+import type { AdapterChoice } from '../../protocol/types.js';
 
 export type Availability = 'unavailable' | 'downloadable' | 'downloading' | 'available';
 export type LanguageModelMessageRole = 'system' | 'user' | 'assistant';
@@ -53,6 +54,8 @@ export interface LanguageModelCreateOptions extends LanguageModelCreateCoreOptio
   initialPrompts?: LanguageModelMessage[];
   /** Ours, not the spec's: "required" makes the first answer of each prompt a tool call (default "auto": the model decides). */
   toolChoice?: 'auto' | 'required';
+  /** Ours, not the spec's: one of the model record's LoRA adapters for every answer, by id or `{ id, scale }`. */
+  adapter?: AdapterChoice;
 }
 
 export interface LanguageModelPromptOptions {

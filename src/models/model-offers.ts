@@ -4,12 +4,22 @@ import { engineTraits } from '../../protocol/engines.js';
 import type { ModelRecord } from '../../protocol/types.js';
 import { loadPart } from '../shared/code-part.js';
 
-/** The download size of `record`: from the record, else (one-file models) from a HEAD request. */
+/** The download size of `record` and its LoRA adapters: from the record, else (one-file models) from HEAD requests. */
 export async function downloadSize(record: ModelRecord): Promise<number | undefined> {
-  if (record.sizeBytes !== undefined) return record.sizeBytes;
-  if (!engineTraits(record.engine).singleFile) return undefined;
+  const model = record.sizeBytes ?? (engineTraits(record.engine).singleFile ? await headSize(record.url) : undefined);
+  if (model === undefined) return undefined;
+  let total = model;
+  for (const adapter of record.adapters ?? []) {
+    const bytes = adapter.sizeBytes ?? (await headSize(adapter.url));
+    if (bytes === undefined) return undefined; // the consent step then shows no size rather than too small a one
+    total += bytes;
+  }
+  return total;
+}
+
+async function headSize(url: string): Promise<number | undefined> {
   try {
-    const response = await fetch(record.url, { method: 'HEAD', credentials: 'omit', referrerPolicy: 'no-referrer' });
+    const response = await fetch(url, { method: 'HEAD', credentials: 'omit', referrerPolicy: 'no-referrer' });
     const bytes = Number(response.headers.get('Content-Length'));
     return response.ok && bytes > 0 ? bytes : undefined;
   } catch {
@@ -44,7 +54,7 @@ export class ConsentLookup {
   describe(record: ModelRecord | undefined): void {
     const { isStored, onChange } = this;
     if (!record || this.shown?.model === record.id) return;
-    const facts: ConsentFacts = { model: record.id, stored: false, bytes: record.sizeBytes };
+    const facts: ConsentFacts = { model: record.id, stored: false, bytes: record.adapters?.length ? undefined : record.sizeBytes };
     this.shown = facts;
     onChange();
     void (async () => {

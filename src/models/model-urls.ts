@@ -15,9 +15,12 @@ function absolute(url: string, record: ModelRecord, field: string, base: string)
   }
 }
 
-/** `record` with its `url` and `modelLib` absolute, as the page means them. */
+/** `record` with its `url`, `modelLib` and adapters' URLs absolute, as the page means them. */
 export function withAbsoluteUrls(record: ModelRecord, base = pageBase()): ModelRecord {
   const resolved: ModelRecord = { ...record, url: absolute(record.url, record, 'url', base) };
   if (record.modelLib) resolved.modelLib = absolute(record.modelLib, record, 'modelLib', base);
+  if (record.adapters) {
+    resolved.adapters = record.adapters.map((a) => ({ ...a, url: absolute(a.url, record, `adapter "${a.id}" url`, base) }));
+  }
   return resolved;
 }

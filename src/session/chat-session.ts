@@ -152,7 +152,12 @@ export class ChatSession extends ConversationSession {
   }
 
   private async stream(turn: Turn, client: SessionClient, messages: ChatMessage[], settings: SessionSettings): Promise<void> {
-    const request = { messages, temperature: settings.temperature, max_tokens: settings.maxTokens };
+    const request = {
+      messages,
+      temperature: settings.temperature,
+      max_tokens: settings.maxTokens,
+      ...(settings.adapter ? { adapter: settings.adapter } : {}),
+    };
     const saver = throttle(() => void this.history.save(this.historyKey, this.chatMessages, turn.answer));
     const onDelta = (delta: string) => {
       this.host.emit('llama-chat-token', { delta });

@@ -26,6 +26,8 @@ export interface SessionSettings {
   systemPrompt: string;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** One of the model record's LoRA adapters for every answer; undefined: the model alone. */
+  adapter?: string | undefined;
   /** Keep the conversation in IndexedDB under this key; undefined: keep nothing. */
   historyKey: string | undefined;
   /** Functions on the page the model may call; empty: none. */

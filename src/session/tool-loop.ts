@@ -33,6 +33,7 @@ export async function answerWithTools(
       messages,
       temperature: settings.temperature,
       max_tokens: settings.maxTokens,
+      ...(settings.adapter ? { adapter: settings.adapter } : {}),
       tools: toChatTools(tools),
       tool_choice: choice,
       stream: true,

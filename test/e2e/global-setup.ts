@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { fakeModelLibrary, writeMlcModel } from '../fixtures/mlc-model.js';
 import { writeTinyModel } from '../fixtures/tiny-model.js';
 import { writeLlama3Model } from '../fixtures/llama3-model.js';
+import { loraAnswerText, writeTinyLora } from '../fixtures/tiny-lora.js';
 
 /** The tiny model every end-to-end test serves from localhost; made once, deterministically. */
 export const TINY_MODEL_FILE = fileURLToPath(new URL('../.generated/tiny.gguf', import.meta.url));
@@ -48,6 +49,30 @@ async function writeLlama3Fixtures(): Promise<void> {
   }
 }
 
+/**
+ * LoRA adapters of the tiny model (test/fixtures/tiny-lora.ts), served under /models/lora/: two
+ * whose greedy answer is known, on axes of their own, and two made for other models.
+ */
+export const LORA_ADAPTERS = {
+  sure: { file: 'lora/sure.gguf', answer: loraAnswerText(['▁Sure', ',', '▁thanks', '!']) },
+  hello: { file: 'lora/hello.gguf', answer: loraAnswerText(['▁Hello', '▁world', '.']) },
+  /** Made for tiny-alt.gguf (another vocabulary): its shapes do not fit the tiny model. */
+  otherBase: { file: 'lora/other-base.gguf' },
+  /** Adapts a layer the tiny model (2 blocks) does not have. */
+  extraLayer: { file: 'lora/extra-layer.gguf' },
+} as const;
+
+async function writeLoraFixtures(): Promise<void> {
+  mkdirSync(generated('lora'), { recursive: true });
+  await writeTinyLora(generated(LORA_ADAPTERS.sure.file), { answer: ['▁Sure', ',', '▁thanks', '!'] });
+  await writeTinyLora(generated(LORA_ADAPTERS.hello.file), { answer: ['▁Hello', '▁world', '.'], firstSlot: 8 });
+  await writeTinyLora(generated(LORA_ADAPTERS.otherBase.file), { answer: ['▁Sure'], base: { seed: 7, vocabulary: 1 } });
+  await writeTinyLora(generated(LORA_ADAPTERS.extraLayer.file), {
+    answer: ['▁Sure'],
+    extraTarget: { name: 'blk.5.attn_q.weight', dims: [64, 64] },
+  });
+}
+
 function writeMlcFixtures(): void {
   writeMlcModel(MLC_TEST_DIR);
   writeMlcModel(MLC_BAD_SIZE_DIR, { misdeclare: { shard: 1, by: 4096 } });
@@ -64,6 +89,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(MEDIUM_MODEL_FILE)) await writeTinyModel(MEDIUM_MODEL_FILE, { embeddingLength: 1024, blockCount: 2, seed: 5 });
   if (!existsSync(LARGE_MODEL_FILE)) await writeTinyModel(LARGE_MODEL_FILE, { embeddingLength: 2048, blockCount: 4 });
   await writeLlama3Fixtures();
+  await writeLoraFixtures();
   writeMlcFixtures();
   writeBrokenModels();
   rmSync(FIGURES_DIR, { recursive: true, force: true }); // figures come from this run only

@@ -41,19 +41,19 @@ function llamaCppWorker(files: Record<string, Uint8Array>, arrayBuffer: ArrayBuf
   const navigator = { storage: { getDirectory: async () => ({ getDirectoryHandle: async () => folder }) } };
   // `__name`: tsx's helper for function names, which this test's transpiler writes into the source.
   const keepName = <T>(f: T): T => f;
-  new Function('self', 'navigator', '__name', 'ArrayBuffer', fileReadsSource({ folder: 'llama-chat-models', name: 'm.gguf' }))(
-    scope,
-    navigator,
-    keepName,
-    arrayBuffer,
-  );
+  // wllama's names for the model and one adapter, and the store's files they are.
+  const source = fileReadsSource({
+    m: { folder: 'llama-chat-models', name: 'm.gguf' },
+    'lora-0.gguf': { folder: 'llama-chat-models', name: 'a.gguf' },
+  });
+  new Function('self', 'navigator', '__name', 'ArrayBuffer', source)(scope, navigator, keepName, arrayBuffer);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
   return { scope, posted, received, settle };
 }
 
 test("a read request is answered from the file in the worker itself, and never reaches wllama's host", async () => {
   const worker = llamaCppWorker({ 'm.gguf': FILE });
-  worker.scope.postMessage({ verb: 'fs.read_req', args: ['model-00001-of-00001.gguf', 1000, 300] });
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 1000, 300] });
   await worker.settle();
   assert.deepEqual(worker.posted, []);
   assert.equal(worker.received[0]?.verb, 'fs.read_res');
@@ -69,7 +69,7 @@ test('other messages pass through untouched', async () => {
 
 test('a file that cannot be read sends the request on to wllama, which reads its Blob as before', async () => {
   const worker = llamaCppWorker({});
-  const request = { verb: 'fs.read_req', args: ['model-00001-of-00001.gguf', 0, 16] };
+  const request = { verb: 'fs.read_req', args: ['m', 0, 16] };
   worker.scope.postMessage(request);
   await worker.settle();
   assert.deepEqual(worker.posted, [request]);
@@ -79,6 +79,22 @@ test('a file that cannot be read sends the request on to wllama, which reads its
   short.scope.postMessage({ verb: 'fs.read_req', args: ['m', 4000, 200] }); // past the end
   await short.settle();
   assert.equal(short.posted.length, 1);
+});
+
+test('each file is read from its own stored file, and a file it was not told of is left to wllama', async () => {
+  const adapter = Uint8Array.from({ length: 512 }, (_, i) => 255 - (i % 256));
+  const worker = llamaCppWorker({ 'm.gguf': FILE, 'a.gguf': adapter });
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['lora-0.gguf', 10, 20] });
+  await worker.settle();
+  assert.deepEqual(new Uint8Array(worker.received[0]!.args[0]), adapter.subarray(10, 30));
+  worker.scope.postMessage({ verb: 'fs.read_req', args: ['m', 10, 20] });
+  await worker.settle();
+  assert.deepEqual(new Uint8Array(worker.received[1]!.args[0]), FILE.subarray(10, 30));
+  const unknown = { verb: 'fs.read_req', args: ['lora-1.gguf', 0, 16] };
+  worker.scope.postMessage(unknown);
+  await worker.settle();
+  assert.deepEqual(worker.posted, [unknown]);
+  assert.equal(worker.received.length, 2);
 });
 
 test('one buffer answers every request, resized to it, filled a piece at a time, and freed when a task ends', async () => {

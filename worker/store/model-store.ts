@@ -4,6 +4,7 @@
 // engine as a Blob it reads from, without a network request and without a copy in memory.
 // Each chunk's SHA-256 is kept, so a damaged chunk is found and fetched again on its own.
 import { LlamaChatError } from '../../protocol/errors.js';
+import { LORA_STORE_PREFIX } from '../../protocol/lora-adapters.js';
 import type { CachedModel, LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { Sink } from '../../protocol/worker-api.js';
 import {
@@ -149,5 +150,6 @@ export async function listModelFiles(engine: ModelRecord['engine']): Promise<Cac
     bytes: m.complete ? m.size : m.storedChunks * m.chunkBytes,
     complete: m.complete,
     lastUsed: m.lastUsed,
+    ...(m.id.startsWith(LORA_STORE_PREFIX) ? { loraAdapter: true } : {}),
   }));
 }

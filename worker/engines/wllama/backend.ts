@@ -25,7 +25,10 @@ import { checkContentSecurityPolicy } from './csp-preflight.js';
 import { emptyWllamaCache } from './no-cache.js';
 import { threadCount } from './threads.js';
 import { memoryCheck } from './memory-check.js';
-import { fileReadsSource } from './file-reads.js';
+import { fileReadsSource, WLLAMA_MODEL_FILE, type ModelFileLocation } from './file-reads.js';
+import { openLoraAdapters } from './lora-adapters.js';
+import { loraFileName, mountLoraFiles } from './lora-files.js';
+import { adapterScales } from '../../../protocol/lora-adapters.js';
 import { startNextLlamaCppWith, watchLlamaCpp } from './llama-cpp-liveness.js';
 import { EngineLog } from './log.js';
 import { toWllamaGrammar } from './request.js';
@@ -33,13 +36,17 @@ import { UsageMeter } from './usage-meter.js';
 
 export class WllamaModel implements LoadedModel {
   private current: AbortController | undefined;
+  /** The adapter scales llama.cpp's cached prompt was read with: another set reads the prompt anew. */
+  private cachedScales: string;
 
   private constructor(
     readonly record: ModelRecord,
     private readonly wllama: Wllama,
     private readonly log: EngineLog,
     private readonly liveness: ReturnType<typeof watchLlamaCpp>,
-  ) {}
+  ) {
+    this.cachedScales = adapterScales(record, undefined).scales.join();
+  }
 
   static async load(record: ModelRecord, onProgress: ProgressSink, stallLimits?: StallLimits): Promise<WllamaModel> {
     const device = await probeDevice();
@@ -51,7 +58,9 @@ export class WllamaModel implements LoadedModel {
       ...(stallLimits ? { stallTimes: stallLimits } : {}),
     });
     // Only what the file itself shows (a header that does not parse, tensors past its end) makes it damaged.
-    await memory.checkStored(file).catch((error: unknown) => discardAndThrow(record, error));
+    const header = await memory.checkStored(file).catch((error: unknown) => discardAndThrow(record, error));
+    // Its LoRA adapters: stored like the model, each checked against it before llama.cpp sees any.
+    const adapters = await openLoraAdapters(record, header, onProgress, stallLimits);
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
 
     await checkContentSecurityPolicy(wasmUrl);
@@ -62,8 +71,14 @@ export class WllamaModel implements LoadedModel {
     // default build runs without JSPI): from dist/, never from wllama's CDN.
     wllama.setCompat({ wasm: compatWasmUrl, worker: compatWorkerUrl });
     const liveness = watchLlamaCpp(); // its worker may end silently: fail then, do not wait
-    const location = modelFileLocation(file); // a file in OPFS: llama.cpp reads it itself
-    startNextLlamaCppWith(location ? fileReadsSource(location) : '');
+    // Files in OPFS llama.cpp reads itself; the adapters are put beside the model for it.
+    const locations: Record<string, ModelFileLocation> = {};
+    const loraFiles = adapters.map((blob, index) => ({ name: loraFileName(index), blob }));
+    for (const { name, blob } of [{ name: WLLAMA_MODEL_FILE, blob: file }, ...loraFiles]) {
+      const location = modelFileLocation(blob);
+      if (location) locations[name] = location;
+    }
+    startNextLlamaCppWith(fileReadsSource(locations), mountLoraFiles(loraFiles));
     try {
       const loading = wllama.loadModel([file], {
         n_ctx: record.contextLength ?? DEFAULT_CONTEXT_LENGTH,
@@ -77,6 +92,10 @@ export class WllamaModel implements LoadedModel {
         // with it as without (bench figure 10).
         warmup: false,
         log_level: LogLevel.WARN,
+        // Every adapter is loaded with the model at scale 0; each request sets the scales it wants.
+        ...(loraFiles.length > 0
+          ? { lora_adapters: loraFiles.map(({ name }) => ({ path: `/models/${name}`, scale: 0 })), lora_init_without_apply: true }
+          : {}),
       });
       await Promise.race([loading, liveness.died]);
       // wllama resolves even when llama.cpp could not read the file; it then aborts on first use.
@@ -110,6 +129,7 @@ export class WllamaModel implements LoadedModel {
         seed: request.seed,
         max_tokens: request.max_tokens,
         grammar: toWllamaGrammar(request),
+        ...this.adapterOptions(adapterScales(this.record, request.adapter).scales),
         onData: (chunk: WllamaChunk) => {
           const choice = chunk.choices[0];
           if (chunk.timings) meter.timings(promptTokens(chunk.timings), chunk.timings.predicted_n);
@@ -142,6 +162,7 @@ export class WllamaModel implements LoadedModel {
         messages,
         stream: true,
         max_tokens: 1,
+        ...this.adapterOptions(this.cachedScales.split(',').filter(Boolean).map(Number)), // keeps the cache as the last answer left it
         onData: (chunk: WllamaChunk) => {
           if (chunk.timings) counted = promptTokens(chunk.timings);
         },
@@ -155,6 +176,19 @@ export class WllamaModel implements LoadedModel {
     }
     if (counted === undefined) throw new LlamaChatError('bad-input', `${this.record.id} did not report how many tokens it read.`);
     return counted;
+  }
+
+  /**
+   * llama.cpp's per-request adapter scales: every adapter listed (one left out would keep the scale
+   * of the last request that named it), and the cached prompt read anew when the set changed (its
+   * cache does not tell adapters apart).
+   */
+  private adapterOptions(scales: number[]): { lora?: { id: number; scale: number }[]; cache_prompt?: boolean } {
+    if (scales.length === 0) return {};
+    const key = scales.join();
+    const same = key === this.cachedScales;
+    this.cachedScales = key;
+    return { lora: scales.map((scale, id) => ({ id, scale })), ...(same ? {} : { cache_prompt: false }) };
   }
 
   interrupt(): void {

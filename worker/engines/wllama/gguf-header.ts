@@ -12,9 +12,14 @@ export interface GgufHeader {
   architecture: string | undefined;
   /** What the KV cache and buffers depend on; undefined when the header does not say enough. */
   shape: GgufShape | undefined;
+  /** `general.type` ("model", "adapter", …) and `adapter.type` ("lora"), where the file says. */
+  fileType?: string;
+  adapterType?: string;
   /** Where the tensor data starts and where its last tensor ends (a whole header only). */
   dataStart?: number;
   dataEnd?: number;
+  /** Each tensor's dimensions by name, in GGUF order (a whole header only). */
+  tensors?: Map<string, number[]>;
 }
 
 const MAGIC = 0x46554747; // "GGUF", little-endian
@@ -71,6 +76,7 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
 
     const numbers = new Map<string, number>();
     let architecture: string | undefined;
+    const strings = new Map<string, string>();
     let alignment = 32;
     for (let i = 0; i < kvCount; i++) {
       const key = await text();
@@ -78,6 +84,7 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
       if (type === STRING) {
         const value = await text();
         if (key === 'general.architecture') architecture = value;
+        if (key === 'general.type' || key === 'adapter.type') strings.set(key, value);
       } else if (type === ARRAY) {
         const itemType = await reader.u32();
         const length = await count();
@@ -96,15 +103,19 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
       }
     }
     const shape = architecture ? shapeOf(architecture, numbers) : undefined;
-    if (!whole) return { version, architecture, shape };
+    const kinds = { fileType: strings.get('general.type'), adapterType: strings.get('adapter.type') };
+    if (!whole) return { version, architecture, shape, ...kinds };
 
+    const tensors = new Map<string, number[]>();
     let dataEnd = 0;
     for (let i = 0; i < tensorCount; i++) {
       const name = await text();
       const dims = await reader.u32();
       if (dims > 8) throw damaged(`tensor ${name} has ${dims} dimensions`);
-      let elements = 1;
-      for (let d = 0; d < dims; d++) elements *= await reader.u64();
+      const sizes: number[] = [];
+      for (let d = 0; d < dims; d++) sizes.push(await reader.u64());
+      tensors.set(name, sizes);
+      const elements = sizes.reduce((a, b) => a * b, 1);
       const type = await reader.u32();
       const offset = await reader.u64();
       const block = TENSOR_BLOCKS[type];
@@ -114,7 +125,7 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
     if (dataStart + dataEnd > source.size) {
       throw damaged(`it is truncated: its tensors end at byte ${dataStart + dataEnd}, the file has ${source.size}`);
     }
-    return { version, architecture, shape, dataStart, dataEnd };
+    return { version, architecture, shape, ...kinds, dataStart, dataEnd, tensors };
   } catch (error) {
     if (error instanceof OutOfBytes) {
       if (!whole) return { version: 0, architecture: undefined, shape: undefined }; // a prefix too short to tell

@@ -9,10 +9,15 @@ type DeathListener = (error: LlamaChatError) => void;
 const listeners = new Set<DeathListener>();
 let installed = false;
 let nextPrelude = '';
+let nextAttach: ((worker: Worker) => void) | undefined;
 
-/** Code the next llama.cpp worker started here runs before its own (file-reads.ts). */
-export function startNextLlamaCppWith(prelude: string): void {
+/**
+ * Code the next llama.cpp worker started here runs before its own (file-reads.ts), and what is
+ * attached to that worker here before wllama talks to it (lora-files.ts).
+ */
+export function startNextLlamaCppWith(prelude: string, attach?: (worker: Worker) => void): void {
   nextPrelude = prelude;
+  nextAttach = attach;
 }
 
 /** Calls `listener` when a llama.cpp worker ends without being terminated; returns an unsubscribe. */
@@ -45,11 +50,13 @@ function install(): void {
       const lock = `llama-chat:llama.cpp:${crypto.randomUUID()}`;
       const holdLock = `navigator.locks?.request(${JSON.stringify(lock)}, () => new Promise(() => {}));\n`;
       const prelude = code ? nextPrelude : '';
-      if (code) nextPrelude = '';
+      const attach = code ? nextAttach : undefined;
+      if (code) [nextPrelude, nextAttach] = ['', undefined];
       // Its threads start from the same script: under Trusted Types they need the policy there too.
       super(code ? createObjectURL(new Blob([holdLock, TRUST_BLOB_WORKERS_SOURCE, prelude, code], { type: code.type })) : url, options);
       scripts.delete(String(url));
       if (!code) return;
+      attach?.(this);
       // Its script is already in memory: a worker that has not taken the lock within seconds never will.
       void whenReleased(lock, this.watching.signal, { goneIfNotHeldWithinMs: 10_000 }).then(() => {
         const error = new LlamaChatError(

@@ -4,15 +4,15 @@
 import type { DeviceProfile } from '../../../protocol/device-probe.js';
 import { compatFileProblem, cpuMemoryNeed, cpuMemoryProblem } from '../../../protocol/memory-limits.js';
 import type { ModelRecord } from '../../../protocol/types.js';
-import { blobSource, prefixSource, readGgufHeader } from './gguf-header.js';
+import { blobSource, prefixSource, readGgufHeader, type GgufHeader } from './gguf-header.js';
 
 export interface MemoryCheck {
   /** Before the download's first request: refuses a record whose own size cannot fit. */
   beforeRequest(): void;
   /** For the download: refuses a file whose header or size cannot fit, before it is kept. */
   inspectDownload(prefix: Uint8Array, size: number): Promise<void>;
-  /** The stored file: `integrity` when its header shows damage, `insufficient-memory` when it cannot fit. */
-  checkStored(file: Blob): Promise<void>;
+  /** The stored file: `integrity` when its header shows damage, `insufficient-memory` when it cannot fit. Returns the header. */
+  checkStored(file: Blob): Promise<GgufHeader>;
 }
 
 /**
@@ -40,6 +40,7 @@ export function memoryCheck(record: ModelRecord, device: DeviceProfile): MemoryC
     async checkStored(file) {
       const header = await readGgufHeader(blobSource(file), record.id, { whole: true });
       refuse(file.size, header.shape, true);
+      return header;
     },
   };
 }
