@@ -62,7 +62,7 @@ test("an adapter's file is stored under its URL, so every record naming it share
 });
 
 const tinyHeader = () => readGgufHeader(blobSource(new Blob([tinyModelBytes()])), 'tiny', { whole: true });
-const check = async (bytes: Uint8Array) =>
+const check = async (bytes: Uint8Array<ArrayBuffer>) =>
   checkLoraAdapter(new Blob([bytes]), { id: 'a', url: 'https://example.com/a.gguf' }, await tinyHeader(), 'tiny');
 
 test("an adapter made for the model passes; one of another model's shapes or layers is refused, naming the tensor", async () => {
