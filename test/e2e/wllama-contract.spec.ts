@@ -3,7 +3,8 @@
 // worker/engines/wllama/backend.ts, the shapes it reads from them, the error text it parses,
 // and the worker protocol that llama-cpp-liveness.ts and file-reads.ts step into (llama.cpp's
 // worker started from a JavaScript Blob URL; the model read as fs.read_req → fs.read_res; a
-// task's end carries its callbackId). An upgrade that changes any of it fails here, by name.
+// task's end carries its callbackId; the model's file put there by fs.alloc [name, size, in memory]
+// before wllama.start, which lora-files.ts does for adapters). An upgrade that changes any of it fails here, by name.
 import { expect, test } from '@playwright/test';
 
 interface Contract {
@@ -13,6 +14,8 @@ interface Contract {
   readRequestShape: boolean;
   readAnswersAreArrayBuffers: boolean;
   taskEndsWithCallbackId: boolean;
+  /** The verbs wllama sends llama.cpp's worker, in order, with fs.alloc's third argument (lora-files.ts). */
+  verbs: string[];
   vocabulary: number;
   deltas: number;
   deltaText: string;
@@ -65,7 +68,15 @@ test('wllama keeps every call, shape, message and worker protocol the library re
       if (object instanceof Blob && object.type.includes('javascript')) javascriptBlobs.add(url);
       return url;
     };
-    const seen = { fromBlob: false, module: false, reads: 0, readShape: true, answersBuffers: true, callbackIds: false };
+    const seen = {
+      fromBlob: false,
+      module: false,
+      reads: 0,
+      readShape: true,
+      answersBuffers: true,
+      callbackIds: false,
+      verbs: [] as string[],
+    };
     const NativeWorker = window.Worker;
     window.Worker = class SpyWorker extends NativeWorker {
       constructor(url: string | URL, options?: WorkerOptions) {
@@ -75,6 +86,8 @@ test('wllama keeps every call, shape, message and worker protocol the library re
         const post = this.postMessage.bind(this) as (message: unknown, transfer?: Transferable[]) => void;
         this.postMessage = ((message: { verb?: string; args?: unknown[] }, transfer?: Transferable[]) => {
           if (message?.verb === 'fs.read_res') seen.answersBuffers &&= message.args?.[0] instanceof ArrayBuffer;
+          else if (message?.verb === 'fs.alloc') seen.verbs.push(`fs.alloc ${String(message.args?.[0])} ${typeof message.args?.[2]}`);
+          else if (message?.verb) seen.verbs.push(message.verb);
           post(message, transfer);
         }) as Worker['postMessage'];
         this.addEventListener('message', (event: MessageEvent<{ verb?: string; args?: unknown[]; callbackId?: number }>) => {
@@ -154,6 +167,7 @@ test('wllama keeps every call, shape, message and worker protocol the library re
       readRequestShape: seen.readShape,
       readAnswersAreArrayBuffers: seen.answersBuffers,
       taskEndsWithCallbackId: seen.callbackIds,
+      verbs: seen.verbs,
       vocabulary,
       deltas,
       deltaText,
@@ -175,6 +189,13 @@ test('wllama keeps every call, shape, message and worker protocol the library re
   expect(contract.readRequestShape).toBe(true);
   expect(contract.readAnswersAreArrayBuffers).toBe(true);
   expect(contract.taskEndsWithCallbackId).toBe(true);
+  // The model's file is put into llama.cpp's /models before it starts (lora-files.ts puts adapters there the same way).
+  expect(contract.verbs.slice(0, 4)).toEqual([
+    'module.init',
+    'fs.alloc model-00001-of-00001.gguf boolean',
+    'wllama.start',
+    'wllama.action',
+  ]);
   // What backend.ts reads back.
   expect(contract.vocabulary).toBeGreaterThan(0);
   expect(contract.deltas).toBeGreaterThan(1);
