@@ -4,6 +4,7 @@ import type { RealSizeRound, RealSizeRuns } from './real-size.js';
 import type { ThreadsRuns } from './threads.js';
 import { LOAD_SETTINGS, type LoadSettingsRuns, type SettingsName } from './load-settings.js';
 import { summarize } from './stats.js';
+import type { LoraSizeRuns } from './lora-size.js';
 
 const MBps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
 
@@ -57,6 +58,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
     row('MLC download ÷ raw read of the server', (x) => x.mlcRawFetchMs / x.mlcDownloadMs, '', 2),
     ...threadRows(runs.threads),
     ...settingsRows(runs.settings, runs.threads.layers),
+    ...loraRows(runs.lora),
     '',
   ].join('\n');
 }
@@ -110,5 +112,45 @@ function settingsRows(settings: LoadSettingsRuns | undefined, layers: number): s
       row(`${name}: prefill ÷ the defaults, as speed`, (x) => x.default.prefillMs / x[name].prefillMs, '×', 2, true),
       row(`${name}: decode ÷ the defaults`, (x) => x[name].decodeTokensPerS / x.default.decodeTokensPerS, '×', 2, true),
     ]),
+  ];
+}
+
+function loraRows(lora: LoraSizeRuns | undefined): string[] {
+  const t = lora?.rounds ?? [];
+  if (!lora || t.length === 0) return [];
+  const row = (
+    label: string,
+    values: (x: LoraSizeRuns['rounds'][number]) => number,
+    unit: string,
+    digits: number,
+    bold = false,
+  ): string => {
+    const s = summarize(t.map(values));
+    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
+    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
+  };
+  const mb = (lora.adapterBytes / 1e6).toFixed(0);
+  return [
+    row(
+      `LoRA adapter (rank 16 on every matrix, F32, ${mb} MB): warm load with it, through \`createEngine()\``,
+      (x) => x.adapted.readyMs / 1000,
+      ' s',
+      1,
+    ),
+    row('warm load with the adapter ÷ without, as speed', (x) => x.plain.readyMs / x.adapted.readyMs, '×', 2, true),
+    row(
+      'decode with the adapter ÷ the model alone (each in its own load)',
+      (x) => x.adapted.first.decodeTokensPerS / x.plain.first.decodeTokensPerS,
+      '×',
+      2,
+      true,
+    ),
+    row('prefill with the adapter ÷ the model alone, as speed', (x) => x.plain.first.prefillMs / x.adapted.first.prefillMs, '×', 2),
+    row(
+      'prefill after switching to the model alone ÷ the same adapter again (its cache reused), as time',
+      (x) => x.adapted.switched!.prefillMs / x.adapted.again.prefillMs,
+      '×',
+      1,
+    ),
   ];
 }

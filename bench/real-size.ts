@@ -15,6 +15,7 @@ import { openBenchPage } from './bench-page.js';
 import type { LoadRun, WllamaPhasesRun } from './page/protocol.js';
 import { measureThreads, type ThreadsRuns } from './threads.js';
 import { measureLoadSettings, type LoadSettingsRuns } from './load-settings.js';
+import { measureLoraAtRealSize, type LoraSizeRuns } from './lora-size.js';
 
 /** Half the 8B's layers: past 2 GiB, as long to load as the issue's 2.5 GB, and twice as quick to soak. */
 export const REAL_SIZE_LAYERS = 16;
@@ -47,6 +48,8 @@ export interface RealSizeRuns {
   threads: ThreadsRuns & { layers: number };
   /** Batch sizes and flash attention, at THREADS_LAYERS of the 8B's layers, one thread. */
   settings?: LoadSettingsRuns;
+  /** A rank-16 LoRA adapter of the 8B's shapes on the REAL_SIZE_LAYERS model, through createEngine(). */
+  lora?: LoraSizeRuns;
 }
 
 interface Shard {
@@ -146,6 +149,8 @@ export async function measureRealSize(
       mlcDownloadMs,
     });
   }
+  log(`10 the real size, a LoRA adapter: rank 16 on every matrix of ${REAL_SIZE_LAYERS} layers, ${rounds} rounds`);
+  runs.lora = await measureLoraAtRealSize(context, gguf, REAL_SIZE_LAYERS, { rounds, question: QUESTION });
   await clearStorage();
 
   log(`10 the real size, threads: ${THREADS_LAYERS} of the 8B's layers, one thread and every core, ${rounds} rounds`);

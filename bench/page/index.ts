@@ -5,6 +5,7 @@ import { directTimeToReady, elementTimeToReady, workerStartup } from './time-to-
 import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 import { loadAlone, readStore, unloadAlone, wllamaIngest } from './warm-load.js';
+import { loraRun } from './lora.js';
 import { mlcDownload, rawFetch, storeRawRead, wllamaPhases, wllamaWithSettings } from './real-size.js';
 
 const bench: BenchApi = {
@@ -27,6 +28,7 @@ const bench: BenchApi = {
   wllamaPhases,
   mlcDownload,
   wllamaWithSettings,
+  loraRun,
 };
 window.bench = bench;
 window.dispatchEvent(new Event('bench-ready'));

@@ -101,6 +101,21 @@ export interface SettingsRun {
   decodeTokensPerS: number;
 }
 
+export interface LoraAnswer {
+  prefillMs: number;
+  decodeTokensPerS: number;
+}
+
+/** createEngine() on a stored real-size model: its load, and answers with its first adapter (if any). */
+export interface LoraRun {
+  readyMs: number;
+  first: LoraAnswer;
+  /** The same question and adapter again (llama.cpp's prompt cache reused). */
+  again: LoraAnswer;
+  /** Then the model alone (a switch: the prompt read anew); only with an adapter. */
+  switched?: LoraAnswer;
+}
+
 export interface BenchApi {
   /** Loads the model in this tab; resolves with whether the tab is cross-origin isolated. */
   prepareThreads(record: ModelRecord): Promise<boolean>;
@@ -126,6 +141,7 @@ export interface BenchApi {
   wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun>;
   /** wllama alone, one thread, loaded with `settings`: one answer's prefill and decode. */
   wllamaWithSettings(record: ModelRecord, wasmUrl: string, settings: LoadSettings, prompt: string, maxTokens: number): Promise<SettingsRun>;
+  loraRun(record: ModelRecord, question: string, maxTokens: number): Promise<LoraRun>;
   /** createEngine() downloading an MLC model into web-llm's cache, until its load begins (ms). */
   mlcDownload(record: ModelRecord): Promise<number>;
 }
