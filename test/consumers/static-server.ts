@@ -34,7 +34,14 @@ export function serveFolder(root: string, port: number, { csp }: { csp?: string 
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
   });
+  // Stopping ends every connection: close() alone waits for the browser's, which a page may keep
+  // open as long as it likes (it once kept a test waiting until its 10-minute timeout).
+  const stop = () =>
+    new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
   return new Promise((resolve) => {
-    server.listen(port, '127.0.0.1', () => resolve(() => new Promise<void>((done) => server.close(() => done()))));
+    server.listen(port, '127.0.0.1', () => resolve(stop));
   });
 }
