@@ -10,11 +10,7 @@ const MBps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
 
 export function renderRealSize(runs: RealSizeRuns): string {
   const r = runs.rounds;
-  const row = (label: string, values: (x: RealSizeRound) => number, unit: string, digits = 0, bold = false): string => {
-    const s = summarize(r.map(values));
-    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
-    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
-  };
+  const row = rowsOf<RealSizeRound>(r);
   const gb = (r[0]!.ggufBytes / 1e9).toFixed(2);
   const mlcGb = (r[0]!.mlcBytes / 1e9).toFixed(2);
   const loadPart = (x: RealSizeRound) => x.warm.readyMs - x.warm.storeMs;
@@ -66,11 +62,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
 function threadRows(threads: RealSizeRuns['threads']): string[] {
   const t = threads.rounds;
   if (t.length === 0) return [];
-  const row = (label: string, values: (x: ThreadsRuns['rounds'][number]) => number, unit: string, digits: number, bold = false): string => {
-    const s = summarize(t.map(values));
-    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
-    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
-  };
+  const row = rowsOf<ThreadsRuns['rounds'][number]>(t);
   const at = `${threads.layers} of the 8B's layers, every matrix its real shape, ${threads.cores} cores`;
   return [
     row(
@@ -88,17 +80,7 @@ function threadRows(threads: RealSizeRuns['threads']): string[] {
 function settingsRows(settings: LoadSettingsRuns | undefined, layers: number): string[] {
   const t = settings?.rounds ?? [];
   if (t.length === 0) return [];
-  const row = (
-    label: string,
-    values: (x: LoadSettingsRuns['rounds'][number]) => number,
-    unit: string,
-    digits: number,
-    bold = false,
-  ): string => {
-    const s = summarize(t.map(values));
-    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
-    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
-  };
+  const row = rowsOf<LoadSettingsRuns['rounds'][number]>(t);
   const others = (Object.keys(LOAD_SETTINGS) as SettingsName[]).filter((name) => name !== 'default');
   return [
     row(
@@ -118,17 +100,7 @@ function settingsRows(settings: LoadSettingsRuns | undefined, layers: number): s
 function loraRows(lora: LoraSizeRuns | undefined): string[] {
   const t = lora?.rounds ?? [];
   if (!lora || t.length === 0) return [];
-  const row = (
-    label: string,
-    values: (x: LoraSizeRuns['rounds'][number]) => number,
-    unit: string,
-    digits: number,
-    bold = false,
-  ): string => {
-    const s = summarize(t.map(values));
-    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
-    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
-  };
+  const row = rowsOf<LoraSizeRuns['rounds'][number]>(t);
   const mb = (lora.adapterBytes / 1e6).toFixed(0);
   return [
     row(
@@ -153,4 +125,13 @@ function loraRows(lora: LoraSizeRuns | undefined): string[] {
       1,
     ),
   ];
+}
+
+/** A table row maker over `items`: the median (bold when asked), min, max and count of `values`. */
+function rowsOf<T>(items: readonly T[]) {
+  return (label: string, values: (x: T) => number, unit: string, digits = 0, bold = false): string => {
+    const s = summarize(items.map(values));
+    const f = (v: number) => `${v.toFixed(digits)}${unit}`;
+    return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
+  };
 }
