@@ -1,4 +1,4 @@
-// Figure 10, a LoRA adapter at the real size (issue 33): the stored 8B-shaped GGUF loaded through
+// Figure 10, a LoRA adapter at the real size (issue 33): a stored GGUF of the 8B's shapes loaded through
 // createEngine() with a rank-16 adapter of its shapes and without, in turn, round after round,
 // each in a fresh tab, and one answer's prefill and decode with the adapter, again, and after a
 // switch to the model alone.
@@ -27,7 +27,7 @@ export async function measureLoraAtRealSize(
   const run = async (name: keyof typeof records): Promise<LoraRun> => {
     const page = await openBenchPage(context);
     try {
-      return await page.evaluate(({ r, q }) => window.bench.loraRun(r, q, 16), { r: records[name], q: question });
+      return await page.evaluate(({ r, q }) => window.bench.loraRun(r, q, 8), { r: records[name], q: question });
     } finally {
       await page.close();
     }

@@ -54,7 +54,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
     row('MLC download ÷ raw read of the server', (x) => x.mlcRawFetchMs / x.mlcDownloadMs, '', 2),
     ...threadRows(runs.threads),
     ...settingsRows(runs.settings, runs.threads.layers),
-    ...loraRows(runs.lora),
+    ...loraRows(runs.lora, runs.threads.layers),
     '',
   ].join('\n');
 }
@@ -97,14 +97,14 @@ function settingsRows(settings: LoadSettingsRuns | undefined, layers: number): s
   ];
 }
 
-function loraRows(lora: LoraSizeRuns | undefined): string[] {
+function loraRows(lora: LoraSizeRuns | undefined, layers: number): string[] {
   const t = lora?.rounds ?? [];
   if (!lora || t.length === 0) return [];
   const row = rowsOf<LoraSizeRuns['rounds'][number]>(t);
   const mb = (lora.adapterBytes / 1e6).toFixed(0);
   return [
     row(
-      `LoRA adapter (rank 16 on every matrix, F32, ${mb} MB): warm load with it, through \`createEngine()\``,
+      `LoRA adapter (rank 16 on every matrix, F32, ${mb} MB; ${layers} of the 8B's layers, one thread): warm load with it, through \`createEngine()\``,
       (x) => x.adapted.readyMs / 1000,
       ' s',
       1,

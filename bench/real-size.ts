@@ -48,7 +48,7 @@ export interface RealSizeRuns {
   threads: ThreadsRuns & { layers: number };
   /** Batch sizes and flash attention, at THREADS_LAYERS of the 8B's layers, one thread. */
   settings?: LoadSettingsRuns;
-  /** A rank-16 LoRA adapter of the 8B's shapes on the REAL_SIZE_LAYERS model, through createEngine(). */
+  /** A rank-16 LoRA adapter of the 8B's shapes on the THREADS_LAYERS model, through createEngine(). */
   lora?: LoraSizeRuns;
 }
 
@@ -149,8 +149,6 @@ export async function measureRealSize(
       mlcDownloadMs,
     });
   }
-  log(`10 the real size, a LoRA adapter: rank 16 on every matrix of ${REAL_SIZE_LAYERS} layers, ${rounds} rounds`);
-  runs.lora = await measureLoraAtRealSize(context, gguf, REAL_SIZE_LAYERS, { rounds, question: QUESTION });
   await clearStorage();
 
   log(`10 the real size, threads: ${THREADS_LAYERS} of the 8B's layers, one thread and every core, ${rounds} rounds`);
@@ -159,6 +157,12 @@ export async function measureRealSize(
   const threadsRecord = await realSizeRecord(origin, THREADS_LAYERS, 'bench-real-size-settings');
   // About 400 tokens: several of n_ubatch 128's micro-batches, one of the default 512.
   runs.settings = await measureLoadSettings(context, threadsRecord, wasmUrl, { rounds, question: Array(6).fill(QUESTION).join(' ') });
+  // Each answer's prompt is read in full at least twice here (about 25 s apiece at these shapes, one thread).
+  log(`10 the real size, a LoRA adapter: rank 16 on every matrix of ${THREADS_LAYERS} of the 8B's layers, ${rounds} rounds`);
+  runs.lora = await measureLoraAtRealSize(context, threadsRecord, THREADS_LAYERS, {
+    rounds,
+    question: 'how does a river shape its valley?',
+  });
   await clearStorage();
   return runs;
 }
