@@ -9,6 +9,8 @@ export interface LlamaChatAttributes {
   'system-prompt'?: string;
   temperature?: number | string;
   'max-tokens'?: number | string;
+  /** One of the model record's LoRA adapters (its id) for every answer. */
+  adapter?: string;
   'history-key'?: string;
   autoload?: boolean;
   placeholder?: string;

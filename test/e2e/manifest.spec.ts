@@ -17,6 +17,7 @@ test('dist/custom-elements.json describes <llama-chat>: attributes, events, part
   const names = (list: Array<{ name: string }> | undefined) => (list ?? []).map((x) => x.name).sort();
   expect(names(element.attributes)).toEqual(
     [
+      'adapter',
       'autoload',
       'history-key',
       'links',
