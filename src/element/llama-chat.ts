@@ -208,10 +208,12 @@ export class LlamaChat extends LlamaChatProperties {
     const chats = this.session.chatMessages;
     const places = new Map(chats.map((m, i) => [m, i]));
     const lastAnswer = chats.at(-1)?.role === 'assistant' && chats.length > 1 ? chats.at(-1) : undefined;
+    const adapter = record?.adapters?.find((a) => a.id === this.adapter); // the LoRA adapter answering, by its name
+    const title = `${record?.label ?? (this.model || 'Choosing a model…')}${adapter ? ` · ${adapter.label ?? adapter.id}` : ''}`;
     return html`
-      <section part="container" class="chat" aria-label="Chat with ${record?.label ?? this.model}">
+      <section part="container" class="chat" aria-label="Chat with ${record ? title : this.model}">
         <header part="header">
-          <span class="title">${record?.label ?? (this.model || 'Choosing a model…')}</span>
+          <span class="title">${title}</span>
           <span class="header-end">${statusView(status)} ${this.controls?.menu.view({ empty: chats.length === 0, busy: generating })}</span>
         </header>
         <div part="messages" class="messages" role="region" aria-label="Conversation" aria-busy=${generating ? 'true' : 'false'} tabindex="0" @click=${copyCodeOnClick}>

@@ -46,6 +46,14 @@ test('tabs sharing one engine use different adapters at once, each answered as i
   expect(await other.evaluate(() => window.chat.send('And again'))).toBe(LORA_ADAPTERS.hello.answer);
   expect(await page.evaluate(() => window.chat.send('And again'))).toBe(LORA_ADAPTERS.sure.answer);
   expect((await llamaCppWorkers(page)) + (await llamaCppWorkers(other))).toBe(1);
+
+  // The header names the adapter answering (its label, else its id), and follows the attribute.
+  const title = (tab: Page) => tab.locator('llama-chat header .title');
+  await expect(title(page)).toHaveText('Tiny test model (random weights) · Llama Support');
+  await expect(title(other)).toHaveText('Tiny test model (random weights) · greeter');
+  await page.evaluate(() => window.chat.removeAttribute('adapter'));
+  await expect(title(page)).toHaveText('Tiny test model (random weights)');
+  await expect(page.getByRole('region', { name: 'Chat with Tiny test model (random weights)' })).toBeVisible();
 });
 
 test("the Prompt API's create() takes an adapter (by id, or with a scale); one the record lacks is refused at create()", async ({
