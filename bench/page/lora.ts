@@ -3,6 +3,7 @@
 // switch to the model alone (whose prompt llama.cpp then reads anew).
 import { createEngine, type ModelRecord } from 'llama-chat';
 import type { LoraRun, LoraAnswer } from './protocol.js';
+import { tokenTimes } from './token-times.js';
 
 export async function loraRun(record: ModelRecord, question: string, maxTokens: number): Promise<LoraRun> {
   const startedAt = performance.now();
@@ -20,10 +21,7 @@ export async function loraRun(record: ModelRecord, question: string, maxTokens: 
       adapter: chosen,
     });
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(performance.now());
-    const first = arrivals[0];
-    const last = arrivals.at(-1);
-    if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('lora run: fewer than two tokens arrived');
-    return { prefillMs: first - asked, decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first) };
+    return tokenTimes(arrivals, asked, 'lora run');
   };
   try {
     const first = await ask(adapter);

@@ -101,10 +101,8 @@ export interface SettingsRun {
   decodeTokensPerS: number;
 }
 
-export interface LoraAnswer {
-  prefillMs: number;
-  decodeTokensPerS: number;
-}
+/** One answer's prefill and decode, as a settings run's. */
+export type LoraAnswer = SettingsRun;
 
 /** createEngine() on a stored real-size model: its load, and answers with its first adapter (if any). */
 export interface LoraRun {

@@ -6,6 +6,7 @@ import { createEngine, type ModelRecord } from 'llama-chat';
 import type { SettingsRun, WllamaPhasesRun } from './protocol.js';
 import { loadDirectWllama, type LoadSettings } from './direct-wllama.js';
 import { timeFileReadsInWorker } from './warm-load.js';
+import { tokenTimes } from './token-times.js';
 
 /** Milliseconds to fetch every byte of `urls` in turn, reading and dropping them as they come. */
 export async function rawFetch(urls: string[]): Promise<number> {
@@ -92,10 +93,7 @@ export async function wllamaWithSettings(
       max_tokens: maxTokens,
       onData: (chunk) => void (chunk.choices[0]?.delta.content ? arrivals.push(performance.now()) : undefined),
     });
-    const first = arrivals[0];
-    const last = arrivals.at(-1);
-    if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('settings run: fewer than two tokens arrived');
-    return { prefillMs: first - startedAt, decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first) };
+    return tokenTimes(arrivals, startedAt, 'settings run');
   } finally {
     await wllama.exit();
   }

@@ -2,6 +2,7 @@
 // tab cross-origin isolated (llama.cpp on every core) and one not (one thread) and compares.
 import { createEngine, type Engine, type ModelRecord } from 'llama-chat';
 import type { ThreadsRun } from './protocol.js';
+import { tokenTimes } from './token-times.js';
 
 let engine: Engine | undefined;
 
@@ -27,13 +28,6 @@ export async function runThreads(prompt: string, maxTokens: number): Promise<Thr
     if (chunk.choices[0]?.delta.content) arrivals.push(performance.now());
     if (chunk.usage) promptTokens = chunk.usage.prompt_tokens;
   }
-  const first = arrivals[0];
-  const last = arrivals[arrivals.length - 1];
-  if (first === undefined || last === undefined || arrivals.length < 2) throw new Error('threads run: fewer than two tokens arrived');
-  return {
-    tokens: arrivals.length,
-    decodeTokensPerS: ((arrivals.length - 1) * 1000) / (last - first),
-    promptTokens,
-    ttftMs: first - startedAt,
-  };
+  const { prefillMs, decodeTokensPerS } = tokenTimes(arrivals, startedAt, 'threads run');
+  return { tokens: arrivals.length, decodeTokensPerS, promptTokens, ttftMs: prefillMs };
 }

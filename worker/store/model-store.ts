@@ -135,6 +135,12 @@ export function deleteModelFile(id: string): Promise<void> {
   return deleteModel(id);
 }
 
+/** Rethrows `error`; a stored file it calls damaged (`integrity`) is deleted first, so trying again downloads it afresh. */
+export async function discardIfDamaged(id: string, error: unknown): Promise<never> {
+  if (error instanceof LlamaChatError && error.code === 'integrity') await deleteModel(id).catch(() => {});
+  throw error;
+}
+
 /** The hash of a one-file model (a map of hashes belongs to a folder model: see ModelRecord). */
 function fileSha256(record: ModelRecord): string | undefined {
   return typeof record.sha256 === 'string' ? record.sha256.toLowerCase() : undefined;

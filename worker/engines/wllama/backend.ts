@@ -17,7 +17,7 @@ import {
   type StallLimits,
 } from '../../../protocol/types.js';
 import { modelFileLocation } from '../../store/model-files.js';
-import { deleteModelFile, openModelFile } from '../../store/model-store.js';
+import { discardIfDamaged, openModelFile } from '../../store/model-store.js';
 import { chunkBuilder } from '../chunks.js';
 import type { ChunkSink, EngineRequest, LoadedModel, ProgressSink } from '../engine.js';
 import { toEngineError } from '../errors.js';
@@ -37,7 +37,7 @@ import { UsageMeter } from './usage-meter.js';
 export class WllamaModel implements LoadedModel {
   private current: AbortController | undefined;
   /** The adapter scales llama.cpp's cached prompt was read with: another set reads the prompt anew. */
-  private cachedScales: string;
+  private cachedScales: number[];
 
   private constructor(
     readonly record: ModelRecord,
@@ -45,7 +45,7 @@ export class WllamaModel implements LoadedModel {
     private readonly log: EngineLog,
     private readonly liveness: ReturnType<typeof watchLlamaCpp>,
   ) {
-    this.cachedScales = adapterScales(record, undefined).scales.join();
+    this.cachedScales = adapterScales(record, undefined).scales;
   }
 
   static async load(record: ModelRecord, onProgress: ProgressSink, stallLimits?: StallLimits): Promise<WllamaModel> {
@@ -58,7 +58,7 @@ export class WllamaModel implements LoadedModel {
       ...(stallLimits ? { stallTimes: stallLimits } : {}),
     });
     // Only what the file itself shows (a header that does not parse, tensors past its end) makes it damaged.
-    const header = await memory.checkStored(file).catch((error: unknown) => discardAndThrow(record, error));
+    const header = await memory.checkStored(file).catch((error: unknown) => discardIfDamaged(record.id, error));
     // Its LoRA adapters: stored like the model, each checked against it before llama.cpp sees any.
     const adapters = await openLoraAdapters(record, header, onProgress, stallLimits);
     onProgress({ phase: 'load', loaded: 0, total: file.size, text: `Loading ${record.label ?? record.id}` });
@@ -105,7 +105,7 @@ export class WllamaModel implements LoadedModel {
     } catch (error) {
       liveness.stop();
       await wllama.exit().catch(() => {});
-      await discardAndThrow(record, toEngineError(error, 'load', record.id, log.recent()));
+      await discardIfDamaged(record.id, toEngineError(error, 'load', record.id, log.recent()));
     }
     onProgress({ phase: 'load', loaded: file.size, total: file.size, text: `Loaded ${record.label ?? record.id}` });
     return new WllamaModel(record, wllama, log, liveness);
@@ -162,7 +162,7 @@ export class WllamaModel implements LoadedModel {
         messages,
         stream: true,
         max_tokens: 1,
-        ...this.adapterOptions(this.cachedScales.split(',').filter(Boolean).map(Number)), // keeps the cache as the last answer left it
+        ...this.adapterOptions(this.cachedScales), // keeps the cache as the last answer left it
         onData: (chunk: WllamaChunk) => {
           if (chunk.timings) counted = promptTokens(chunk.timings);
         },
@@ -185,9 +185,8 @@ export class WllamaModel implements LoadedModel {
    */
   private adapterOptions(scales: number[]): { lora?: { id: number; scale: number }[]; cache_prompt?: boolean } {
     if (scales.length === 0) return {};
-    const key = scales.join();
-    const same = key === this.cachedScales;
-    this.cachedScales = key;
+    const same = scales.join() === this.cachedScales.join();
+    this.cachedScales = scales;
     return { lora: scales.map((scale, id) => ({ id, scale })), ...(same ? {} : { cache_prompt: false }) };
   }
 
@@ -205,10 +204,4 @@ export class WllamaModel implements LoadedModel {
 /** The whole prompt: llama.cpp reports the tokens it read anew and those it found in its cache apart. */
 function promptTokens(timings: { prompt_n: number; cache_n?: number }): number {
   return timings.prompt_n + (timings.cache_n ?? 0);
-}
-
-/** A stored file the engine cannot use is deleted, so trying again downloads it afresh. */
-async function discardAndThrow(record: ModelRecord, error: unknown): Promise<never> {
-  if (error instanceof LlamaChatError && error.code === 'integrity') await deleteModelFile(record.id).catch(() => {});
-  throw error;
 }

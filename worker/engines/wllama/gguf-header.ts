@@ -76,7 +76,8 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
 
     const numbers = new Map<string, number>();
     let architecture: string | undefined;
-    const strings = new Map<string, string>();
+    let fileType: string | undefined;
+    let adapterType: string | undefined;
     let alignment = 32;
     for (let i = 0; i < kvCount; i++) {
       const key = await text();
@@ -84,7 +85,8 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
       if (type === STRING) {
         const value = await text();
         if (key === 'general.architecture') architecture = value;
-        if (key === 'general.type' || key === 'adapter.type') strings.set(key, value);
+        if (key === 'general.type') fileType = value;
+        if (key === 'adapter.type') adapterType = value;
       } else if (type === ARRAY) {
         const itemType = await reader.u32();
         const length = await count();
@@ -103,7 +105,7 @@ export async function readGgufHeader(source: ByteSource, modelId: string, { whol
       }
     }
     const shape = architecture ? shapeOf(architecture, numbers) : undefined;
-    const kinds = { fileType: strings.get('general.type'), adapterType: strings.get('adapter.type') };
+    const kinds = { fileType, adapterType };
     if (!whole) return { version, architecture, shape, ...kinds };
 
     const tensors = new Map<string, number[]>();

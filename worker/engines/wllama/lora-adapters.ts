@@ -1,9 +1,8 @@
 // A record's LoRA adapters, from the model store (downloaded like a model: progress in bytes,
 // resume, SHA-256, quota first; no request once stored), each checked against the model.
-import { LlamaChatError } from '../../../protocol/errors.js';
 import { adapterStoreRecord } from '../../../protocol/lora-adapters.js';
 import type { ModelRecord, StallLimits } from '../../../protocol/types.js';
-import { deleteModelFile, openModelFile } from '../../store/model-store.js';
+import { discardIfDamaged, openModelFile } from '../../store/model-store.js';
 import type { ProgressSink } from '../engine.js';
 import type { GgufHeader } from './gguf-header.js';
 import { checkLoraAdapter } from './lora-check.js';
@@ -19,13 +18,8 @@ export async function openLoraAdapters(
   for (const adapter of record.adapters ?? []) {
     const stored = adapterStoreRecord(adapter);
     const file = await openModelFile(stored, onProgress, stallLimits ? { stallTimes: stallLimits } : {});
-    try {
-      await checkLoraAdapter(file, adapter, model, record.label ?? record.id);
-    } catch (error) {
-      // A damaged file goes, so trying again downloads it afresh; one made for another model stays listed.
-      if (error instanceof LlamaChatError && error.code === 'integrity') await deleteModelFile(stored.id).catch(() => {});
-      throw error;
-    }
+    // A damaged file goes; one made for another model stays listed.
+    await checkLoraAdapter(file, adapter, model, record.label ?? record.id).catch((error: unknown) => discardIfDamaged(stored.id, error));
     files.push(file);
   }
   return files;
