@@ -47,6 +47,9 @@ test('the model answers as the adapter a page names, token by token; switching a
   const record = withAdapters(sure, hello);
   await openChat(remote, record, { ...GREEDY, adapter: 'support' });
   await ready(remote);
+  // Loads from here on: a start-up load that Firefox's stuck-worker check restarts (src/client/heartbeat.ts) is not a switch's.
+  const loadsWhenReady = await loadsSeen(remote);
+  expect(loadsWhenReady).toBeGreaterThanOrEqual(1);
   expect(await send(remote, 'Hi')).toBe(LORA_ADAPTERS.sure.answer);
   await setAdapter(remote, 'greeter');
   expect(await send(remote, 'Hi again')).toBe(LORA_ADAPTERS.hello.answer);
@@ -56,7 +59,7 @@ test('the model answers as the adapter a page names, token by token; switching a
   expect([LORA_ADAPTERS.sure.answer, LORA_ADAPTERS.hello.answer]).not.toContain(base);
   await setAdapter(remote, 'support');
   expect(await send(remote, 'Once more')).toBe(LORA_ADAPTERS.sure.answer);
-  expect(await loadsSeen(remote)).toBe(1);
+  expect(await loadsSeen(remote)).toBe(loadsWhenReady); // switching loaded nothing
   expect(await modelRequests(sure.path)).toBeGreaterThan(0);
 
   // Stored like the model: the next visit downloads neither the model nor an adapter.
@@ -80,6 +83,7 @@ test('createEngine() requests name an adapter and its scale: scale 0 is the mode
     let loads = 0;
     const onProgress = (p: { phase: string; loaded: number }) => void (p.phase === 'load' && p.loaded === 0 && loads++);
     const engine = await lib.createEngine({ model: record.id, models: [record], onProgress });
+    const loadsWhenReady = loads;
     const ask = async (adapter?: unknown) => {
       const request = {
         messages: [{ role: 'user', content: 'Hi' }],
@@ -102,7 +106,7 @@ test('createEngine() requests name an adapter and its scale: scale 0 is the mode
       (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`,
     );
     await engine.unload();
-    return { answers, unknown, loads };
+    return { answers, unknown, loads: loadsWhenReady, reloads: loads - loadsWhenReady };
   }, record);
   expect(outcome.answers.support).toBe(LORA_ADAPTERS.sure.answer);
   expect(outcome.answers.greeter).toBe(LORA_ADAPTERS.hello.answer);
@@ -112,7 +116,8 @@ test('createEngine() requests name an adapter and its scale: scale 0 is the mode
   expect(outcome.answers.nullAdapter).toBe(outcome.answers.none);
   expect(outcome.answers.none).not.toBe(LORA_ADAPTERS.sure.answer);
   expect(outcome.unknown).toBe(`bad-input: ${record.id} has no adapter "pirate". Its adapters are "support", "greeter".`);
-  expect(outcome.loads).toBe(1);
+  expect(outcome.loads).toBeGreaterThanOrEqual(1);
+  expect(outcome.reloads).toBe(0); // no request, whatever its adapter, loaded anything
 });
 
 test('adapters that cannot be used are refused before the model loads, naming the file; what is stored stays', async ({ remote }) => {
