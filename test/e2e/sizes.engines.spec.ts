@@ -5,6 +5,10 @@
 import { expect, test } from './engines.js';
 import { waitForFunction } from '../browsers/remote-page.js';
 import { modelRequests, openChat, ready, send, tinyModel } from './remote-chat.js';
+import { ensureRealSizeModel } from '../fixtures/real-size.js';
+
+/** The 8B's shapes at 2 layers: 844 MB, about the size of Llama 3.2 1B's q4 build (the default on phones and Safari). */
+const ONE_B_SIZED_LAYERS = 2;
 
 test('a 235 MB model loads and answers', async ({ remote }) => {
   const record = tinyModel('large-2048x4.gguf');
@@ -12,6 +16,25 @@ test('a 235 MB model loads and answers', async ({ remote }) => {
   await ready(remote);
   expect((await send(remote, 'Hello')).length).toBeGreaterThan(0);
   expect(await modelRequests(record.path)).toBeGreaterThan(0);
+});
+
+test("a model the 1B's size (the 8B's shapes, vocabulary and template; 844 MB) loads, answers, and a second visit requests nothing", async ({
+  remote,
+}) => {
+  test.setTimeout(remote.engine === 'webkit' ? 600_000 : 240_000);
+  await ensureRealSizeModel(ONE_B_SIZED_LAYERS);
+  const file = `real-size/llama3-8b-${ONE_B_SIZED_LAYERS}l.gguf`;
+  const record = { ...tinyModel(file, 256), id: 'one-b-sized' };
+  await openChat(remote, record, { autoload: '', 'max-tokens': '4' });
+  await ready(remote);
+  expect((await send(remote, 'Hi')).length).toBeGreaterThan(0);
+  const downloads = await modelRequests(record.path);
+  expect(downloads).toBeGreaterThan(0);
+
+  await openChat(remote, record, { autoload: '', 'max-tokens': '4' });
+  await ready(remote);
+  expect((await send(remote, 'Hi')).length).toBeGreaterThan(0);
+  expect(await modelRequests(record.path)).toBe(downloads);
 });
 
 test("a model past what this browser's llama.cpp can hold is refused before its download, saying why", async ({ remote }) => {
