@@ -35,6 +35,7 @@ export function renderRealSize(runs: RealSizeRuns): string {
     row('warm load speed ÷ raw read of the server (goal ≥ 0.4)', (x) => x.rawFetchMs / x.warm.readyMs, '', 2, true),
     row('warm: the store part (open, checks, hand-over)', (x) => x.warm.storeMs, ' ms'),
     row('warm: the engine part (llama.cpp reads and sets up the model)', loadPart, ' ms'),
+    ...memoryRows(row),
     row("the store's raw read of the stored file (synchronous OPFS reads in a worker)", (x) => MBps(x.ggufBytes, x.storeReadMs), ' MB/s'),
     row('wllama alone, with warm-up: to ready', (x) => x.alone.readyMs / 1000, ' s', 1),
     row('of which starting llama.cpp, the header and the vocabulary', (x) => x.alone.headerMs, ' ms'),
@@ -134,4 +135,21 @@ function rowsOf<T>(items: readonly T[]) {
     const f = (v: number) => `${v.toFixed(digits)}${unit}`;
     return `| ${label} | ${bold ? `**${f(s.median)}**` : f(s.median)} | ${f(s.min)} | ${f(s.max)} | ${s.runs} |`;
   };
+}
+
+/** Renderer memory at its peak ÷ the model's bytes: the warm load beside wllama alone (goal: within +0.1). */
+function memoryRows(row: ReturnType<typeof rowsOf<RealSizeRound>>): string[] {
+  const peak = (m: RealSizeRound['memory']['warm'], x: RealSizeRound) => (m.rendererRss ?? NaN) / x.ggufBytes;
+  return [
+    row('warm load, peak renderer memory ÷ model bytes', (x) => peak(x.memory.warm, x), '', 3),
+    row('wllama alone (no warm-up, as the library loads), peak ÷ model bytes', (x) => peak(x.memory.aloneNoWarmup, x), '', 3),
+    row('wllama alone (its default warm-up), peak ÷ model bytes', (x) => peak(x.memory.alone, x), '', 3),
+    row(
+      'warm load − wllama alone without warm-up, peak ÷ model bytes (goal ≤ +0.1)',
+      (x) => peak(x.memory.warm, x) - peak(x.memory.aloneNoWarmup, x),
+      '',
+      3,
+      true,
+    ),
+  ];
 }

@@ -16,7 +16,7 @@ const rounds = Number(process.env.BENCH_REAL_SIZE_ROUNDS ?? 2);
 const stopServer = await startServer();
 const browser = await launchBrowser();
 try {
-  const runs = await measureRealSize(browser.context, PAGE_ORIGIN, `/dist/${wasmFile}`, rounds, (step) =>
+  const runs = await measureRealSize(browser.context, browser.userDataDir, PAGE_ORIGIN, `/dist/${wasmFile}`, rounds, (step) =>
     console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${step}`),
   );
   const markdown = `Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${browser.version}.\n\n${renderRealSize(runs)}`;

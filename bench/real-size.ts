@@ -12,6 +12,7 @@ import { ensureRealSizeMlcModel, ensureRealSizeModel, REAL_SIZE_MLC_DIR } from '
 import { fakeModelLibrary } from '../test/fixtures/mlc-model.js';
 import { CDN_ORIGIN } from '../test/server.js';
 import { openBenchPage } from './bench-page.js';
+import { sampleDuring, type MemoryPeaks } from './memory-sampler.js';
 import type { LoadRun, WllamaPhasesRun } from './page/protocol.js';
 import { measureThreads, type ThreadsRuns } from './threads.js';
 import { measureLoadSettings, type LoadSettingsRuns } from './load-settings.js';
@@ -33,6 +34,8 @@ export interface RealSizeRound {
   warm: LoadRun;
   /** The store's raw read of the stored file (synchronous OPFS reads in a worker). */
   storeReadMs: number;
+  /** Memory while the warm load and wllama alone (with and without its warm-up) ran, each in its fresh tab. */
+  memory: { warm: MemoryPeaks; alone: MemoryPeaks; aloneNoWarmup: MemoryPeaks };
   /** wllama alone on the same stored file: with llama.cpp's warm-up (its default) and without (the library's setting). */
   alone: WllamaPhasesRun;
   aloneNoWarmup: WllamaPhasesRun;
@@ -80,6 +83,7 @@ function mlcModel(origin: string): { record: ModelRecord; urls: string[]; bytes:
 
 export async function measureRealSize(
   context: BrowserContext,
+  userDataDir: string,
   origin: string,
   wasmUrl: string,
   rounds: number,
@@ -107,11 +111,20 @@ export async function measureRealSize(
       await session.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb,file_systems,cache_storage' });
       await session.detach();
     });
+  // A step's memory, sampled from outside the browser while it runs (figure 7's way).
+  const sampled = <T>(page: Awaited<ReturnType<typeof openBenchPage>>, work: () => Promise<T>) =>
+    context.newCDPSession(page).then(async (session) => {
+      try {
+        return await sampleDuring(session, userDataDir, work);
+      } finally {
+        await session.detach();
+      }
+    });
   const load = (record: ModelRecord) =>
     inTab(async (page) => {
-      const run = await page.evaluate((r) => window.bench.loadWithEngine(r), record);
+      const { result, peaks } = await sampled(page, () => page.evaluate((r) => window.bench.loadWithEngine(r), record));
       await page.evaluate(() => window.bench.unloadEngine());
-      return run;
+      return { run: result, memory: peaks };
     });
 
   const runs: RealSizeRuns = { layers: REAL_SIZE_LAYERS, rounds: [], threads: { layers: THREADS_LAYERS, cores: 0, rounds: [] } };
@@ -119,17 +132,19 @@ export async function measureRealSize(
     log(`10 the real size, round ${round + 1} of ${rounds}: raw read, cold, warm, wllama alone, the MLC folder`);
     await clearStorage();
     const rawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), [gguf.url]));
-    const cold = await load(gguf);
+    const cold = (await load(gguf)).run;
     if (!cold.downloaded) throw new Error('a real-size cold load did not download: storage was not emptied');
-    const warm = await load(gguf);
+    const { run: warm, memory: warmMemory } = await load(gguf);
     if (warm.downloaded) throw new Error('a real-size warm load downloaded again');
     const storeReadMs = await inTab((page) => page.evaluate((id) => window.bench.storeRawRead(id), gguf.id));
     const phases = (warmup: boolean) =>
       inTab((page) =>
-        page.evaluate(({ r, wasm, warmup }) => window.bench.wllamaPhases(r, wasm, warmup), { r: gguf, wasm: wasmUrl, warmup }),
+        sampled(page, () =>
+          page.evaluate(({ r, wasm, warmup }) => window.bench.wllamaPhases(r, wasm, warmup), { r: gguf, wasm: wasmUrl, warmup }),
+        ),
       );
-    const alone = await phases(true);
-    const aloneNoWarmup = await phases(false);
+    const { result: alone, peaks: aloneMemory } = await phases(true);
+    const { result: aloneNoWarmup, peaks: aloneNoWarmupMemory } = await phases(false);
     await clearStorage(); // the GGUF's 2.56 GB out of the way of the MLC folder's 4.52 GB
     const mlcRawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), mlc.urls));
     const mlcDownloadMs = await inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
@@ -142,6 +157,7 @@ export async function measureRealSize(
       cold,
       warm,
       storeReadMs,
+      memory: { warm: warmMemory, alone: aloneMemory, aloneNoWarmup: aloneNoWarmupMemory },
       alone,
       aloneNoWarmup,
       mlcBytes: mlc.bytes,

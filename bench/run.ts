@@ -135,7 +135,7 @@ try {
   });
 
   const realSizeRounds = Number(process.env.BENCH_REAL_SIZE_ROUNDS ?? 2);
-  const realSize = await measureRealSize(browser.context, PAGE_ORIGIN, `/dist/${wasmFile}`, realSizeRounds, log);
+  const realSize = await measureRealSize(browser.context, browser.userDataDir, PAGE_ORIGIN, `/dist/${wasmFile}`, realSizeRounds, log);
 
   const report: BenchReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
