@@ -69,19 +69,11 @@ export async function putChunk(
   signal?: AbortSignal,
   hash?: Promise<string>,
 ): Promise<void> {
-  const count = async () => {
-    if (!hash) return;
-    manifest.chunkHashes[index] = await hash;
-    manifest.storedChunks = index + 1;
-  };
   if (manifest.inFile) {
     await writeModelBytes(manifest.id, index * manifest.chunkBytes, bytes, signal);
-    await count();
-    signal?.throwIfAborted();
-    await putManifest(manifest);
-    return;
+    return commitChunk(manifest, index, hash, signal);
   }
-  await count();
+  if (hash) countChunk(manifest, index, await hash);
   signal?.throwIfAborted();
   const keeper = await database();
   try {
@@ -97,6 +89,21 @@ export async function putChunk(
     opened = Promise.resolve(memoryKeeper());
     return putChunk(manifest, index, bytes, signal, hash);
   }
+}
+
+/**
+ * Counts chunk `index` of a model kept in a file, its bytes written there: the manifest that
+ * counts it is stored unless `signal` was aborted meanwhile. Without `hash`, the caller counted it.
+ */
+export async function commitChunk(manifest: ModelManifest, index: number, hash?: Promise<string>, signal?: AbortSignal): Promise<void> {
+  if (hash) countChunk(manifest, index, await hash);
+  signal?.throwIfAborted();
+  await putManifest(manifest);
+}
+
+function countChunk(manifest: ModelManifest, index: number, hash: string): void {
+  manifest.chunkHashes[index] = hash;
+  manifest.storedChunks = index + 1;
 }
 
 /** The bytes on their own: the caller reuses its buffer for the next chunk. */

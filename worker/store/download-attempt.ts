@@ -8,13 +8,14 @@ import type { LoadProgress, ModelRecord } from '../../protocol/types.js';
 import type { Sink } from '../../protocol/worker-api.js';
 import { bodyReader, type BodyRead, type BodyReader } from './body-reader.js';
 import { chunkBytesFor } from './chunk-size.js';
-import { deleteModel, getManifest, putChunk, putManifest, type ModelManifest } from './database.js';
-import { chunkDigest } from './digest.js';
+import { chunkStoring } from './chunk-storing.js';
+import { deleteModel, getManifest, putManifest, type ModelManifest } from './database.js';
+import { WriterLost } from './file-writer.js';
 import { modelFilesDirectory } from './model-files.js';
 import { fetchModel, isEncoded, shownUrl, totalFromContentRange } from './model-requests.js';
 import { PrefixInspection, type Inspect } from './prefix-inspection.js';
 import type { StallWatchdog } from './stall-watchdog.js';
-import { ensureSpace, storeOrFail } from './storage-space.js';
+import { ensureSpace } from './storage-space.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -68,6 +69,9 @@ export class DownloadAttempt {
     dropped.catch(() => {});
     try {
       await Promise.race([this.download(), dropped]);
+    } catch (error) {
+      // The writer died with chunks in its hands: what it wrote is counted, and the download resumes from there.
+      throw error instanceof WriterLost ? new Stalled('browser', this.stored, this.total) : error;
     } finally {
       stop();
       this.control.abort(); // a request still open (a failure midway) is dropped; a finished one is untouched
@@ -160,22 +164,30 @@ export class DownloadAttempt {
     this.loaded = start;
     this.report(true);
 
-    let buffer = new Uint8Array(chunkBytes);
+    const storing = await this.step(
+      chunkStoring(manifest, this.control.signal, () => {
+        this.stored = manifest.storedChunks * chunkBytes;
+        watchdog.gained(); // a chunk on disk is progress too
+      }),
+    );
+    this.waiting = 'browser';
+    let buffer = await this.step(storing.next());
     let filled = 0;
     const storeChunk = async () => {
-      // Storing copies the bytes (to disk or into a Blob), so the one buffer is reused for every chunk.
-      const bytes = buffer.subarray(0, filled);
-      const index = manifest.storedChunks;
-      this.waiting = 'browser';
-      // WebCrypto takes its copy of the bytes now and hashes them on another thread while this one writes them.
-      const hash = chunkDigest(bytes);
+      // The buffer goes to storage (a writer of its own, reading on meanwhile); the next comes when one is free.
+      storing.put(buffer.subarray(0, filled));
       filled = 0;
-      await this.step(storeOrFail(() => putChunk(manifest, index, bytes, this.control.signal, hash)));
-      this.stored = manifest.storedChunks * chunkBytes;
-      watchdog.gained(); // a chunk on disk is progress too
+      this.waiting = 'browser';
+      buffer = await this.step(storing.next());
     };
 
     const body = bodyReader(response.body!);
+    // The chunks on their way are written first: a write that came after the delete would make the file again.
+    const discard = async () => {
+      await body.cancel().catch(() => {});
+      await storing.drain().catch(() => {});
+      await deleteModel(record.id);
+    };
     const inspection = start === 0 && options.inspect ? new PrefixInspection(options.inspect, size || this.total) : undefined;
     for (;;) {
       this.waiting = 'server';
@@ -184,8 +196,7 @@ export class DownloadAttempt {
       buffer = read.buffer;
       if (read.bytes > 0) watchdog.gained();
       if (inspection && !(await this.step(inspection.look(read.done ? undefined : buffer.subarray(filled, filled + read.bytes))))) {
-        await body.cancel().catch(() => {});
-        await deleteModel(record.id);
+        await discard();
         throw inspection.failure;
       }
       if (read.done) break;
@@ -193,8 +204,7 @@ export class DownloadAttempt {
       if (size && this.loaded + read.bytes > size) size = 0;
       const limit = exactSize ?? byteLimit(record, size);
       if (this.loaded + read.bytes > limit) {
-        await body.cancel().catch(() => {});
-        await deleteModel(record.id);
+        await discard();
         throw new LlamaChatError(
           'integrity',
           `The server sent more than the ${limit} bytes expected for ${record.id}, so the download was stopped and discarded. Check the model URL and the record's sizeBytes.`,
@@ -205,7 +215,9 @@ export class DownloadAttempt {
       if (filled === chunkBytes) await storeChunk();
       this.report(false);
     }
-    if (filled > 0) await storeChunk();
+    if (filled > 0) storing.put(buffer.subarray(0, filled));
+    this.waiting = 'browser';
+    await this.step(storing.drain());
     this.report(true);
 
     if (size && this.loaded !== size) {

@@ -5,13 +5,13 @@
 // synchronous handles are missing (some private windows, older browsers) the store keeps its
 // chunks in IndexedDB instead.
 
-const DIRECTORY = 'llama-chat-models';
+export const DIRECTORY = 'llama-chat-models';
 /** A handle another tab holds (a read under way) blocks a delete for a moment: try again this often. */
 const DELETE_ATTEMPTS = 5;
 const DELETE_RETRY_MS = 100;
 /** The same for a write's handle: another handle on the file is closed within moments. */
-const WRITE_ATTEMPTS = 10;
-const WRITE_RETRY_MS = 200;
+export const WRITE_ATTEMPTS = 10;
+export const WRITE_RETRY_MS = 200;
 
 interface SyncAccessHandle {
   read(buffer: Uint8Array, options: { at: number }): number;
@@ -44,7 +44,7 @@ function resetModelFilesDirectory(): void {
 }
 
 /** Model ids may hold "/" and other characters a file name cannot. */
-function fileName(id: string): string {
+export function fileName(id: string): string {
   return encodeURIComponent(id);
 }
 

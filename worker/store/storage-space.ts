@@ -22,9 +22,9 @@ export async function ensureSpace(record: ModelRecord, bytesNeeded: number): Pro
   }
 }
 
-export async function storeOrFail(write: () => Promise<void>): Promise<void> {
+export async function storeOrFail<T>(write: () => Promise<T>): Promise<T> {
   try {
-    await write();
+    return await write();
   } catch (error) {
     if (error instanceof DOMException && error.name === 'QuotaExceededError') {
       throw new LlamaChatError(
