@@ -22,6 +22,13 @@ export function renderRealSize(runs: RealSizeRuns): string {
     row('Raw read of the same server: the page fetches the GGUF and drops it', (x) => MBps(x.ggufBytes, x.rawFetchMs), ' MB/s'),
     row('Cold: download and store, through `createEngine()`', (x) => MBps(x.ggufBytes, x.cold.storeMs), ' MB/s'),
     row('cold download and store ÷ raw read of the server (goal ≥ 0.8)', (x) => x.rawFetchMs / x.cold.storeMs, '', 2, true),
+    row(
+      'the disk alone: a worker writing as many bytes to OPFS, 16 MiB at a time, no network',
+      (x) => MBps(x.ggufBytes, x.diskWriteMs),
+      ' MB/s',
+    ),
+    row('the disk alone ÷ raw read of the server (the bound of the ratio above)', (x) => x.rawFetchMs / x.diskWriteMs, '', 2),
+    row('cold download and store ÷ the disk alone', (x) => x.diskWriteMs / x.cold.storeMs, '', 2, true),
     row('Cold, to ready (download, store, load)', (x) => x.cold.readyMs / 1000, ' s', 1),
     row('Warm: stored → ready, through `createEngine()`', (x) => x.warm.readyMs / 1000, ' s', 1, true),
     row(

@@ -1,7 +1,8 @@
 // Figure 10, the real size: a GGUF with Llama 3.1 8B's shapes (16 of its 32 layers, 2.56 GB)
 // loaded cold (download and store, then load) and warm (from the store), and the 8B-sized MLC
 // folder (108 shards, 4.52 GB) downloaded into web-llm's cache; each beside its yardsticks
-// measured in the same round: a raw read of the same server from the page, the store's raw read
+// measured in the same round: a raw read of the same server from the page, the disk alone
+// writing as many bytes (a cold store's bound), the store's raw read
 // of the stored file, and wllama alone loading the same stored file (with its default warm-up,
 // as a page would call it, and without, as the library does), its steps timed from its log.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ export interface RealSizeRound {
   warm: LoadRun;
   /** The store's raw read of the stored file (synchronous OPFS reads in a worker). */
   storeReadMs: number;
+  /** The disk alone: a worker writing as many bytes to OPFS, 16 MiB at a time, no network (a cold store's bound). */
+  diskWriteMs: number;
   /** Memory while the warm load and wllama alone (with and without its warm-up) ran, each in its fresh tab. */
   memory: { warm: MemoryPeaks; alone: MemoryPeaks; aloneNoWarmup: MemoryPeaks };
   /** wllama alone on the same stored file: with llama.cpp's warm-up (its default) and without (the library's setting). */
@@ -145,11 +148,12 @@ export async function measureRealSize(
       );
     const { result: alone, peaks: aloneMemory } = await phases(true);
     const { result: aloneNoWarmup, peaks: aloneNoWarmupMemory } = await phases(false);
-    await clearStorage(); // the GGUF's 2.56 GB out of the way of the MLC folder's 4.52 GB
+    await clearStorage(); // the disk alone writes as much, with the stored model out of the way
+    const diskWriteMs = await inTab((page) => page.evaluate((bytes) => window.bench.diskWrite(bytes), ggufBytes));
     const mlcRawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), mlc.urls));
     const mlcDownloadMs = await inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
     log(
-      `   GGUF: raw ${(rawFetchMs / 1000).toFixed(1)} s, cold store ${(cold.storeMs / 1000).toFixed(1)} s, warm ${(warm.readyMs / 1000).toFixed(1)} s, alone ${(alone.readyMs / 1000).toFixed(1)} s (no warm-up ${(aloneNoWarmup.readyMs / 1000).toFixed(1)} s); MLC: raw ${(mlcRawFetchMs / 1000).toFixed(1)} s, download ${(mlcDownloadMs / 1000).toFixed(1)} s`,
+      `   GGUF: raw ${(rawFetchMs / 1000).toFixed(1)} s, cold store ${(cold.storeMs / 1000).toFixed(1)} s, warm ${(warm.readyMs / 1000).toFixed(1)} s, disk alone ${(diskWriteMs / 1000).toFixed(1)} s, alone ${(alone.readyMs / 1000).toFixed(1)} s (no warm-up ${(aloneNoWarmup.readyMs / 1000).toFixed(1)} s); MLC: raw ${(mlcRawFetchMs / 1000).toFixed(1)} s, download ${(mlcDownloadMs / 1000).toFixed(1)} s`,
     );
     runs.rounds.push({
       ggufBytes,
@@ -157,6 +161,7 @@ export async function measureRealSize(
       cold,
       warm,
       storeReadMs,
+      diskWriteMs,
       memory: { warm: warmMemory, alone: aloneMemory, aloneNoWarmup: aloneNoWarmupMemory },
       alone,
       aloneNoWarmup,

@@ -6,7 +6,7 @@ import { prepareThreads, runThreads } from './threads.js';
 import { prepareTokenPath, runConstrained, runStream } from './token-path.js';
 import { loadAlone, readStore, unloadAlone, wllamaIngest } from './warm-load.js';
 import { loraRun } from './lora.js';
-import { mlcDownload, rawFetch, storeRawRead, wllamaPhases, wllamaWithSettings } from './real-size.js';
+import { diskWrite, mlcDownload, rawFetch, storeRawRead, wllamaPhases, wllamaWithSettings } from './real-size.js';
 
 const bench: BenchApi = {
   prepareThreads,
@@ -25,6 +25,7 @@ const bench: BenchApi = {
   unloadAlone,
   rawFetch,
   storeRawRead,
+  diskWrite,
   wllamaPhases,
   mlcDownload,
   wllamaWithSettings,

@@ -136,6 +136,7 @@ export interface BenchApi {
   /** Figure 10: a raw read of the server (every URL in turn), the store's raw read, wllama alone by steps. */
   rawFetch(urls: string[]): Promise<number>;
   storeRawRead(id: string): Promise<number>;
+  diskWrite(bytes: number): Promise<number>;
   wllamaPhases(record: ModelRecord, wasmUrl: string, warmup: boolean): Promise<WllamaPhasesRun>;
   /** wllama alone, one thread, loaded with `settings`: one answer's prefill and decode. */
   wllamaWithSettings(record: ModelRecord, wasmUrl: string, settings: LoadSettings, prompt: string, maxTokens: number): Promise<SettingsRun>;

@@ -1,6 +1,6 @@
 // Figure 10, the real size: the yardsticks a real-size load is measured against, in this tab —
-// a raw read of the same server (fetch, every byte read and dropped), the store's raw read of
-// the stored file, and wllama alone loading the same stored file with llama.cpp's own steps
+// a raw read of the same server (fetch, every byte read and dropped), the disk alone writing as
+// many bytes, the store's raw read of the stored file, and wllama alone loading the same stored file with llama.cpp's own steps
 // timed from its log (the header and vocabulary, the weights, the context and the rest).
 import { createEngine, type ModelRecord } from 'llama-chat';
 import type { SettingsRun, WllamaPhasesRun } from './protocol.js';
@@ -22,6 +22,42 @@ export async function rawFetch(urls: string[]): Promise<number> {
 /** Milliseconds for the store's raw read of model `id`'s OPFS file (synchronous reads in a worker). */
 export async function storeRawRead(id: string): Promise<number> {
   return (await timeFileReadsInWorker(id)).reusedMs;
+}
+
+/**
+ * Milliseconds for a worker to write `bytes` to an OPFS file of its own in 16 MiB chunks, as the
+ * store's writer does (a handle per chunk, written, flushed, closed), with no network: the
+ * disk's bound on a cold store. The file is deleted after.
+ */
+export async function diskWrite(bytes: number): Promise<number> {
+  const source = `onmessage = async ({ data: { bytes, chunk } }) => {
+    const root = await navigator.storage.getDirectory();
+    const file = await root.getFileHandle('bench-disk-write', { create: true });
+    const buffer = new Uint8Array(chunk);
+    for (let i = 0; i < buffer.length; i += 4096) buffer[i] = i & 255; // not all zeros
+    const startedAt = performance.now();
+    for (let at = 0; at < bytes; at += chunk) {
+      const handle = await file.createSyncAccessHandle();
+      handle.write(buffer.subarray(0, Math.min(chunk, bytes - at)), { at });
+      handle.flush();
+      handle.close();
+    }
+    const ms = performance.now() - startedAt;
+    await root.removeEntry('bench-disk-write');
+    postMessage(ms);
+  };`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<number>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`disk write worker: ${event.message}`));
+      worker.postMessage({ bytes, chunk: 16 * 1024 * 1024 });
+    });
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(url);
+  }
 }
 
 /** The first log line matching `pattern`, as milliseconds since the load began. */
