@@ -85,9 +85,15 @@ test("llama.cpp's worker ends silently mid-load: worker-crashed, and Try again l
   await openPage(page);
   const record = mediumRecord(page);
   // Every worker starts from a blob: URL: first ours, then the engine's CSP check (started and
-  // ended at once), then llama.cpp's.
+  // ended at once), then llama.cpp's; the store's writers (named) come and go during the download.
   let blobWorkers = 0;
-  const started = page.waitForEvent('worker', (w) => w.url().startsWith('blob:') && ++blobWorkers === 3);
+  const started = new Promise<Worker>((resolve) => {
+    page.on('worker', async (w) => {
+      if (!w.url().startsWith('blob:')) return;
+      if ((await w.evaluate(() => self.name).catch(() => undefined)) === 'llama-chat-writer') return;
+      if (++blobWorkers === 3) resolve(w);
+    });
+  });
   await addChatFor(page, record, { autoload: '' });
   await closeSilently(await started); // as soon as wllama starts it, before the model is in
   // Closed before it took its life lock, it is known gone after 10 s (llama-cpp-liveness.ts).
