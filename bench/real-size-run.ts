@@ -1,6 +1,7 @@
 // `npm run bench:real-size`: figure 10 alone (after the build), written to
 // bench/results/real-size.json and .md; `npm run bench` runs it with every other figure.
-// BENCH_REAL_SIZE_ROUNDS sets its rounds (2; each takes about five minutes here).
+// BENCH_REAL_SIZE_ROUNDS sets its rounds (2; each takes about five minutes here);
+// BENCH_REAL_SIZE_LOADS_ONLY=1 leaves out the per-token steps (threads, load settings, LoRA).
 import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.js';
@@ -16,8 +17,14 @@ const rounds = Number(process.env.BENCH_REAL_SIZE_ROUNDS ?? 2);
 const stopServer = await startServer();
 const browser = await launchBrowser();
 try {
-  const runs = await measureRealSize(browser.context, browser.userDataDir, PAGE_ORIGIN, `/dist/${wasmFile}`, rounds, (step) =>
-    console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${step}`),
+  const runs = await measureRealSize(
+    browser.context,
+    browser.userDataDir,
+    PAGE_ORIGIN,
+    `/dist/${wasmFile}`,
+    rounds,
+    (step) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${step}`),
+    process.env.BENCH_REAL_SIZE_LOADS_ONLY === '1',
   );
   const markdown = `Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${browser.version}.\n\n${renderRealSize(runs)}`;
   writeFileSync(`${RESULTS}real-size.json`, JSON.stringify(runs, null, 2) + '\n');

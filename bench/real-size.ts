@@ -5,6 +5,7 @@
 // writing as many bytes (a cold store's bound), the store's raw read
 // of the stored file, and wllama alone loading the same stored file (with its default warm-up,
 // as a page would call it, and without, as the library does), its steps timed from its log.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -91,6 +92,8 @@ export async function measureRealSize(
   wasmUrl: string,
   rounds: number,
   log: (step: string) => void = () => {},
+  /** Only the loads and downloads (the per-token steps take most of the figure's time). */
+  loadsOnly = false,
 ): Promise<RealSizeRuns> {
   await ensureRealSizeMlcModel();
   const library = join(REAL_SIZE_MLC_DIR, 'model-lib.wasm'); // no real one: the load after the download fails
@@ -134,6 +137,7 @@ export async function measureRealSize(
   for (let round = 0; round < rounds; round++) {
     log(`10 the real size, round ${round + 1} of ${rounds}: raw read, cold, warm, wllama alone, the MLC folder`);
     await clearStorage();
+    settleDisk();
     const rawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), [gguf.url]));
     const cold = (await load(gguf)).run;
     if (!cold.downloaded) throw new Error('a real-size cold load did not download: storage was not emptied');
@@ -149,6 +153,7 @@ export async function measureRealSize(
     const { result: alone, peaks: aloneMemory } = await phases(true);
     const { result: aloneNoWarmup, peaks: aloneNoWarmupMemory } = await phases(false);
     await clearStorage(); // the disk alone writes as much, with the stored model out of the way
+    settleDisk();
     const diskWriteMs = await inTab((page) => page.evaluate((bytes) => window.bench.diskWrite(bytes), ggufBytes));
     const mlcRawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), mlc.urls));
     const mlcDownloadMs = await inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
@@ -171,6 +176,7 @@ export async function measureRealSize(
     });
   }
   await clearStorage();
+  if (loadsOnly) return runs;
 
   log(`10 the real size, threads: ${THREADS_LAYERS} of the 8B's layers, one thread and every core, ${rounds} rounds`);
   runs.threads = await measureThreadsAtRealSize(context, origin, rounds);
@@ -201,4 +207,17 @@ async function measureThreadsAtRealSize(context: BrowserContext, origin: string,
   // Each run its own question (only the system header is cached); no warm-up: a prefill here takes half a minute.
   const runs = await measureThreads(context, record, { rounds, prompt: (run) => `${run}: ${QUESTION}`, maxTokens: 8, warmup: false });
   return { layers: THREADS_LAYERS, ...runs };
+}
+
+/**
+ * Writes out what the steps before left for the disk to write, so that the cold store and the disk
+ * alone each begin with none: the kernel holds a writer back to the disk's speed once enough is
+ * waiting, and without this each measured what the step before it had written too.
+ */
+function settleDisk(): void {
+  try {
+    execFileSync('sync');
+  } catch {
+    // no sync here: the figures carry that noise
+  }
 }
