@@ -7,6 +7,7 @@ import type { SettingsRun, WllamaPhasesRun } from './protocol.js';
 import { loadDirectWllama, type LoadSettings } from './direct-wllama.js';
 import { timeFileReadsInWorker } from './warm-load.js';
 import { tokenTimes } from './token-times.js';
+import { answerFromWorker } from './source-worker.js';
 
 /** Milliseconds to fetch every byte of `urls` in turn, reading and dropping them as they come. */
 export async function rawFetch(urls: string[]): Promise<number> {
@@ -46,18 +47,7 @@ export async function diskWrite(bytes: number): Promise<number> {
     await root.removeEntry('bench-disk-write');
     postMessage(ms);
   };`;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  try {
-    return await new Promise((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<number>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`disk write worker: ${event.message}`));
-      worker.postMessage({ bytes, chunk: 16 * 1024 * 1024 });
-    });
-  } finally {
-    worker.terminate();
-    URL.revokeObjectURL(url);
-  }
+  return answerFromWorker(source, { bytes, chunk: 16 * 1024 * 1024 }, 'disk write worker');
 }
 
 /** The first log line matching `pattern`, as milliseconds since the load began. */

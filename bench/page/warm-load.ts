@@ -6,6 +6,7 @@ import type { ModelRecord } from 'llama-chat';
 import type { Wllama } from '@wllama/wllama/esm/index.js';
 import { loadDirectWllama, timeDirectLoad } from './direct-wllama.js';
 import type { IngestSource, StoreReadRun } from './protocol.js';
+import { answerFromWorker } from './source-worker.js';
 
 const STORE_DATABASE = 'llama-chat-store';
 const FILES_DIRECTORY = 'llama-chat-models';
@@ -59,18 +60,7 @@ export async function timeFileReadsInWorker(id: string): Promise<{ reusedMs: num
     };
     postMessage({ reusedMs: await readAll(true), freshMs: await readAll(false) });
   };`;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  try {
-    return await new Promise((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<{ reusedMs: number; freshMs: number }>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`file read worker: ${event.message}`));
-      worker.postMessage({ folder: FILES_DIRECTORY, name: encodeURIComponent(id), readBytes: READ_BYTES });
-    });
-  } finally {
-    worker.terminate();
-    URL.revokeObjectURL(url);
-  }
+  return answerFromWorker(source, { folder: FILES_DIRECTORY, name: encodeURIComponent(id), readBytes: READ_BYTES }, 'file read worker');
 }
 
 /** Milliseconds to read every byte of `file` into this thread, `parallel` reads in flight. */

@@ -177,8 +177,7 @@ export class DownloadAttempt {
       // The buffer goes to storage (a writer of its own, reading on meanwhile); the next comes when one is free.
       storing.put(buffer.subarray(0, filled));
       filled = 0;
-      this.waiting = 'browser';
-      buffer = await this.step(storing.next());
+      buffer = await this.step(storing.next()); // waiting on the browser, as after every read
     };
 
     const body = bodyReader(response.body!);
@@ -216,7 +215,6 @@ export class DownloadAttempt {
       this.report(false);
     }
     if (filled > 0) storing.put(buffer.subarray(0, filled));
-    this.waiting = 'browser';
     await this.step(storing.drain());
     this.report(true);
 
