@@ -1,6 +1,7 @@
 // Figure 10 as a Markdown table: medians over the rounds of speeds and of ratios taken round by
 // round (each ratio's two sides measured in the same round).
-import type { RealSizeRound, RealSizeRuns } from './real-size.js';
+import { GIGABIT, type RealSizeRound, type RealSizeRuns } from './real-size.js';
+import type { CpuUse } from './cpu-sampler.js';
 import type { ThreadsRuns } from './threads.js';
 import { LOAD_SETTINGS, type LoadSettingsRuns, type SettingsName } from './load-settings.js';
 import { summarize } from './stats.js';
@@ -27,8 +28,10 @@ export function renderRealSize(runs: RealSizeRuns): string {
       (x) => MBps(x.ggufBytes, x.diskWriteMs),
       ' MB/s',
     ),
-    row('the disk alone ÷ raw read of the server (the bound of the ratio above)', (x) => x.rawFetchMs / x.diskWriteMs, '', 2),
-    row('cold download and store ÷ the disk alone', (x) => x.diskWriteMs / x.cold.storeMs, '', 2, true),
+    row('the disk alone ÷ raw read of the server', (x) => x.rawFetchMs / x.diskWriteMs, '', 2),
+    row('cold download and store ÷ the disk alone', (x) => x.diskWriteMs / x.cold.storeMs, '', 2),
+    ...cpuRows(r, row),
+    ...gigabitRows(row),
     row('Cold, to ready (download, store, load)', (x) => x.cold.readyMs / 1000, ' s', 1),
     row('Warm: stored → ready, through `createEngine()`', (x) => x.warm.readyMs / 1000, ' s', 1, true),
     row(
@@ -65,6 +68,60 @@ export function renderRealSize(runs: RealSizeRuns): string {
     ...loraRows(runs.lora, runs.threads.layers),
     '',
   ].join('\n');
+}
+
+/** The machine's cores while each download ran: where both sides keep every core busy, the CPU bounds their ratio. */
+function cpuRows(r: readonly RealSizeRound[], row: ReturnType<typeof rowsOf<RealSizeRound>>): string[] {
+  const cores = r.find((x) => x.cpu.rawFetch)?.cpu.rawFetch?.cores;
+  if (!cores) return [];
+  const busy = (use: CpuUse | undefined) => (use ? use.busySeconds / use.wallSeconds : NaN);
+  const perGb = (use: CpuUse | undefined, bytes: number) => (use ? use.busySeconds / (bytes / 1e9) : NaN);
+  return [
+    row(`cores busy (of the machine's ${cores}) during the raw read of the server`, (x) => busy(x.cpu.rawFetch), '', 2),
+    row('cores busy during the cold download and store', (x) => busy(x.cpu.coldStore), '', 2),
+    row('cores busy during the disk alone', (x) => busy(x.cpu.diskWrite), '', 2),
+    row('core-seconds per GB: the raw read', (x) => perGb(x.cpu.rawFetch, x.ggufBytes), ' s', 1),
+    row('core-seconds per GB: the cold download and store', (x) => perGb(x.cpu.coldStore, x.ggufBytes), ' s', 1),
+    row('core-seconds per GB: the disk alone', (x) => perGb(x.cpu.diskWrite, x.ggufBytes), ' s', 1),
+    row(
+      "raw read's core-seconds per GB ÷ the cold store's (the bound of cold ÷ raw read where both fill every core)",
+      (x) => perGb(x.cpu.rawFetch, x.ggufBytes) / perGb(x.cpu.coldStore, x.ggufBytes),
+      '',
+      2,
+      true,
+    ),
+    row('core-seconds per GB: the MLC raw read', (x) => perGb(x.cpu.mlcRawFetch, x.mlcBytes), ' s', 1),
+    row("core-seconds per GB: the MLC download into web-llm's cache", (x) => perGb(x.cpu.mlcDownload, x.mlcBytes), ' s', 1),
+    row(
+      "GGUF cold store's core-seconds per GB ÷ the MLC download's (the bound of MLC ÷ GGUF where both fill every core)",
+      (x) => perGb(x.cpu.coldStore, x.ggufBytes) / perGb(x.cpu.mlcDownload, x.mlcBytes),
+      '',
+      2,
+      true,
+    ),
+  ];
+}
+
+/** The same downloads over a gigabit link (the server's shared pace): a visitor's link, slower than this loopback. */
+function gigabitRows(row: ReturnType<typeof rowsOf<RealSizeRound>>): string[] {
+  return [
+    row(
+      `Over a gigabit link (${GIGABIT / 1e6} MB/s, one pace shared by every request): raw read of the GGUF`,
+      (x) => MBps(x.ggufBytes, x.gigabit.rawFetchMs),
+      ' MB/s',
+    ),
+    row('gigabit: cold download and store', (x) => MBps(x.ggufBytes, x.gigabit.coldStoreMs), ' MB/s'),
+    row('gigabit: cold download and store ÷ raw read (goal ≥ 0.8)', (x) => x.gigabit.rawFetchMs / x.gigabit.coldStoreMs, '', 2, true),
+    row('gigabit: MLC folder raw read', (x) => MBps(x.mlcBytes, x.gigabit.mlcRawFetchMs), ' MB/s'),
+    row("gigabit: MLC download into web-llm's cache", (x) => MBps(x.mlcBytes, x.gigabit.mlcDownloadMs), ' MB/s'),
+    row(
+      'gigabit: MLC download ÷ GGUF download and store (goal ≥ 1)',
+      (x) => x.gigabit.coldStoreMs / x.ggufBytes / (x.gigabit.mlcDownloadMs / x.mlcBytes),
+      '',
+      2,
+      true,
+    ),
+  ];
 }
 
 function threadRows(threads: RealSizeRuns['threads']): string[] {

@@ -2,7 +2,9 @@
 // loaded cold (download and store, then load) and warm (from the store), and the 8B-sized MLC
 // folder (108 shards, 4.52 GB) downloaded into web-llm's cache; each beside its yardsticks
 // measured in the same round: a raw read of the same server from the page, the disk alone
-// writing as many bytes (a cold store's bound), the store's raw read
+// writing as many bytes, the machine's cores busy during each download (on 2 cores a loopback
+// read alone keeps them nearly full), the same downloads over a gigabit link (a shared pace the
+// server keeps, /control/link), the store's raw read
 // of the stored file, and wllama alone loading the same stored file (with its default warm-up,
 // as a page would call it, and without, as the library does), its steps timed from its log.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { fakeModelLibrary } from '../test/fixtures/mlc-model.js';
 import { CDN_ORIGIN } from '../test/server.js';
 import { openBenchPage } from './bench-page.js';
 import { sampleDuring, type MemoryPeaks } from './memory-sampler.js';
+import { sampleCpu, type CpuUse } from './cpu-sampler.js';
 import type { LoadRun, WllamaPhasesRun } from './page/protocol.js';
 import { measureThreads, type ThreadsRuns } from './threads.js';
 import { measureLoadSettings, type LoadSettingsRuns } from './load-settings.js';
@@ -24,6 +27,8 @@ import { measureLoraAtRealSize, type LoraSizeRuns } from './lora-size.js';
 export const REAL_SIZE_LAYERS = 16;
 /** Threads are measured on 4 of the 8B's layers: every matrix of its real shape, a prefill in tens of seconds, not minutes. */
 export const THREADS_LAYERS = 4;
+/** A gigabit link, in bytes a second: what the issue's visitor has, and slower than this machine's loopback. */
+export const GIGABIT = 125_000_000;
 /** A question of about 60 tokens; each run's begins with its own number, so only the system header is cached. */
 const QUESTION =
   'describe in a few sentences how a river shapes the valley it runs through over thousands of years, from the mountains where it starts to the sea where it ends, and what lives along it.';
@@ -46,6 +51,10 @@ export interface RealSizeRound {
   mlcBytes: number;
   mlcRawFetchMs: number;
   mlcDownloadMs: number;
+  /** The machine's cores while each download ran (the cold load: its download and store only). */
+  cpu: { rawFetch?: CpuUse; coldStore?: CpuUse; diskWrite?: CpuUse; mlcRawFetch?: CpuUse; mlcDownload?: CpuUse };
+  /** The same downloads over a gigabit link (GIGABIT, shared by every request of the step). */
+  gigabit: { rawFetchMs: number; coldStoreMs: number; mlcRawFetchMs: number; mlcDownloadMs: number };
 }
 
 export interface RealSizeRuns {
@@ -126,22 +135,32 @@ export async function measureRealSize(
         await session.detach();
       }
     });
-  const load = (record: ModelRecord) =>
+  /** A load through createEngine() in a fresh tab; the warm one's memory is sampled (sampling costs a cold store CPU). */
+  const load = (record: ModelRecord, sampleMemory = false) =>
     inTab(async (page) => {
-      const { result, peaks } = await sampled(page, () => page.evaluate((r) => window.bench.loadWithEngine(r), record));
+      const run = () => sampleCpu(() => page.evaluate((r) => window.bench.loadWithEngine(r), record));
+      const { result: cpu, peaks } = sampleMemory ? await sampled(page, run) : { result: await run(), peaks: undefined };
       await page.evaluate(() => window.bench.unloadEngine());
-      return { run: result, memory: peaks };
+      return { run: cpu.result, memory: peaks, storeCpu: cpu.use(0, cpu.result.storeMs) };
     });
+  const withCpu = async <T>(work: () => Promise<T>): Promise<[T, CpuUse | undefined]> => {
+    const { result, use } = await sampleCpu(work);
+    return [result, use(0)];
+  };
+  const rawFetch = (urls: string[]) => inTab((page) => page.evaluate((u) => window.bench.rawFetch(u), urls));
+  const mlcDownload = () => inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
+  const link = async (rate: number) => void (await fetch(`${origin}/control/link?rate=${rate}`));
 
   const runs: RealSizeRuns = { layers: REAL_SIZE_LAYERS, rounds: [], threads: { layers: THREADS_LAYERS, cores: 0, rounds: [] } };
   for (let round = 0; round < rounds; round++) {
-    log(`10 the real size, round ${round + 1} of ${rounds}: raw read, cold, warm, wllama alone, the MLC folder`);
+    log(`10 the real size, round ${round + 1} of ${rounds}: raw read, cold, warm, wllama alone, the MLC folder; then over a gigabit link`);
     await clearStorage();
     settleDisk();
-    const rawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), [gguf.url]));
-    const cold = (await load(gguf)).run;
+    const [rawFetchMs, rawFetchCpu] = await withCpu(() => rawFetch([gguf.url]));
+    const { run: cold, storeCpu: coldStoreCpu } = await load(gguf);
     if (!cold.downloaded) throw new Error('a real-size cold load did not download: storage was not emptied');
-    const { run: warm, memory: warmMemory } = await load(gguf);
+    const { run: warm, memory: warmMemory } = await load(gguf, true);
+    if (!warmMemory) throw new Error('the warm load was not sampled');
     if (warm.downloaded) throw new Error('a real-size warm load downloaded again');
     const storeReadMs = await inTab((page) => page.evaluate((id) => window.bench.storeRawRead(id), gguf.id));
     const phases = (warmup: boolean) =>
@@ -154,11 +173,30 @@ export async function measureRealSize(
     const { result: aloneNoWarmup, peaks: aloneNoWarmupMemory } = await phases(false);
     await clearStorage(); // the disk alone writes as much, with the stored model out of the way
     settleDisk();
-    const diskWriteMs = await inTab((page) => page.evaluate((bytes) => window.bench.diskWrite(bytes), ggufBytes));
-    const mlcRawFetchMs = await inTab((page) => page.evaluate((urls) => window.bench.rawFetch(urls), mlc.urls));
-    const mlcDownloadMs = await inTab((page) => page.evaluate((r) => window.bench.mlcDownload(r), mlc.record));
+    const [diskWriteMs, diskWriteCpu] = await withCpu(() =>
+      inTab((page) => page.evaluate((bytes) => window.bench.diskWrite(bytes), ggufBytes)),
+    );
+    const [mlcRawFetchMs, mlcRawFetchCpu] = await withCpu(() => rawFetch(mlc.urls));
+    const [mlcDownloadMs, mlcDownloadCpu] = await withCpu(mlcDownload);
+
+    // Over a gigabit link: the same steps, the server keeping one shared pace.
+    await clearStorage();
+    settleDisk();
+    await link(GIGABIT);
+    let gigabit: RealSizeRound['gigabit'];
+    try {
+      const rawFetchMs = await rawFetch([gguf.url]);
+      const cold = (await load(gguf)).run;
+      await clearStorage();
+      settleDisk();
+      const mlcRawFetchMs = await rawFetch(mlc.urls);
+      gigabit = { rawFetchMs, coldStoreMs: cold.storeMs, mlcRawFetchMs, mlcDownloadMs: await mlcDownload() };
+    } finally {
+      await link(0);
+    }
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     log(
-      `   GGUF: raw ${(rawFetchMs / 1000).toFixed(1)} s, cold store ${(cold.storeMs / 1000).toFixed(1)} s, warm ${(warm.readyMs / 1000).toFixed(1)} s, disk alone ${(diskWriteMs / 1000).toFixed(1)} s, alone ${(alone.readyMs / 1000).toFixed(1)} s (no warm-up ${(aloneNoWarmup.readyMs / 1000).toFixed(1)} s); MLC: raw ${(mlcRawFetchMs / 1000).toFixed(1)} s, download ${(mlcDownloadMs / 1000).toFixed(1)} s`,
+      `   GGUF: raw ${s(rawFetchMs)}, cold store ${s(cold.storeMs)}, warm ${s(warm.readyMs)}, disk alone ${s(diskWriteMs)}, alone ${s(alone.readyMs)} (no warm-up ${s(aloneNoWarmup.readyMs)}); MLC: raw ${s(mlcRawFetchMs)}, download ${s(mlcDownloadMs)}; gigabit: raw ${s(gigabit.rawFetchMs)}, cold store ${s(gigabit.coldStoreMs)}, MLC raw ${s(gigabit.mlcRawFetchMs)}, MLC download ${s(gigabit.mlcDownloadMs)}`,
     );
     runs.rounds.push({
       ggufBytes,
@@ -173,6 +211,14 @@ export async function measureRealSize(
       mlcBytes: mlc.bytes,
       mlcRawFetchMs,
       mlcDownloadMs,
+      cpu: {
+        rawFetch: rawFetchCpu,
+        coldStore: coldStoreCpu,
+        diskWrite: diskWriteCpu,
+        mlcRawFetch: mlcRawFetchCpu,
+        mlcDownload: mlcDownloadCpu,
+      },
+      gigabit,
     });
   }
   await clearStorage();

@@ -4,6 +4,8 @@
 //               /dist/ or, with ?dist=cross, the same files on the other loopback host name
 //   /control/requests?url=/models/tiny.gguf?visit=1  how many requests (any method) came for that
 //               path and query; ?prefix=GET%20/dist/ each "METHOD path" that starts so, with its count, as JSON
+//   /control/link?rate=B  every /models/ and /mlc/ body from then on crosses one shared link of B
+//               bytes a second (0: none, as at first): the bench's gigabit link
 //   /control/report?id=ID  POST: what pages/visit.html saw of a visit; GET: that report (404 until then)
 //   /bench/…    the benchmark's pages and their compiled scripts (bench/pages, bench/.build)
 //   /vendor/wllama/…  wllama's own ES module, for the benchmark's direct-wllama baseline
@@ -136,6 +138,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   const key = `${req.method} ${url.pathname}${url.search}`;
   requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+  if (url.pathname === '/control/link') {
+    linkRate = Number(url.searchParams.get('rate') ?? 0);
+    return void res.writeHead(200).end(String(linkRate));
+  }
   if (url.pathname === '/control/mlc') {
     const fault = url.searchParams.get('fault');
     if (fault === 'none' || fault === '404' || fault === 'drop') mlcFault = fault;
@@ -235,7 +241,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const hangsFor = Number(url.searchParams.get('hangs') ?? Infinity);
   const hang = url.searchParams.has('hang') && (requestCounts.get(key) ?? 0) <= hangsFor ? Number(url.searchParams.get('hang')) : undefined;
   const trickle = Number(url.searchParams.get('trickle'));
-  if (hang !== undefined || trickle > 0)
+  const onLink = linkRate > 0 && (url.pathname.startsWith('/models/') || url.pathname.startsWith('/mlc/'));
+  if (hang !== undefined || trickle > 0 || onLink)
     return sendSlowly(res, file, start, hang === undefined ? end : Math.min(end, hang - 1), hang !== undefined, trickle);
   const drop = Number(url.searchParams.get('drop'));
   const last = drop > 0 ? Math.min(end, start + drop - 1) : end;
@@ -257,6 +264,7 @@ async function sendSlowly(res: ServerResponse, file: string, start: number, last
     for (let at = start; at <= last && !res.destroyed; at += step) {
       const bytes = Buffer.alloc(Math.min(step, last - at + 1));
       await handle.read(bytes, 0, bytes.length, at);
+      await crossLink(bytes.length);
       if (!res.write(bytes)) {
         await new Promise<void>((drained) => {
           const done = () => (res.off('drain', done).off('close', done), drained());
@@ -270,6 +278,18 @@ async function sendSlowly(res: ServerResponse, file: string, start: number, last
   }
   if (!hang) return void res.end();
   setTimeout(() => res.socket?.destroy(), HANG_AT_MOST_MS).unref();
+}
+
+/** The shared link's rate (/control/link), bytes a second, and when it is free for the next bytes. */
+let linkRate = 0;
+let linkFreeAt = 0;
+
+/** Waits until `bytes` have crossed the shared link, after every byte booked on it before them. */
+async function crossLink(bytes: number): Promise<void> {
+  if (!(linkRate > 0)) return;
+  const now = performance.now();
+  linkFreeAt = Math.max(now, linkFreeAt) + (bytes / linkRate) * 1000;
+  await new Promise((wait) => setTimeout(wait, linkFreeAt - now));
 }
 
 export function startServer(port = PORT): Promise<() => Promise<void>> {
