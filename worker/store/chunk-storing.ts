@@ -4,21 +4,14 @@
 // SHA-256 is taken before its bytes leave, and the manifest counts a chunk only once it is
 // written. Once `signal` is aborted (the attempt was dropped), no chunk is handed on.
 import { commitChunk, putChunk, type ModelManifest } from './database.js';
-import { MAX_CHUNK_BYTES } from './chunk-size.js';
 import { chunkDigest } from './digest.js';
 import { startFileWriter, type FileWriter } from './file-writer.js';
 import { DIRECTORY, fileName, WRITE_ATTEMPTS, WRITE_RETRY_MS, writeModelBytes } from './model-files.js';
 import { storeOrFail } from './storage-space.js';
 import { WritePipeline, type PipelineSteps } from './write-pipeline.js';
 
-/**
- * Chunks in memory with a writer. A big file's (16 MB chunks, one download at a time): eight,
- * 128 MB, so that a write slowed for a moment (a flush behind the kernel's own writeback) does
- * not stop the download reading; over a gigabit link its cold store ran at 0.82× a raw read with
- * three, 0.88× with eight (side by side, 3 rounds each). Smaller files (an MLC model's shards,
- * four at once): three each, one being written, one waiting for it, one being filled.
- */
-const writerDepth = (chunkBytes: number) => (chunkBytes >= MAX_CHUNK_BYTES ? 8 : 3);
+/** Chunks in memory with a writer: one being written, one waiting for it, one being filled. */
+const WRITER_DEPTH = 3;
 
 export interface ChunkStoring {
   /** A buffer of chunkBytes to fill; waits while every buffer is on its way to storage. */
@@ -50,7 +43,7 @@ export async function chunkStoring(manifest: ModelManifest, signal: AbortSignal,
       stored();
     },
   };
-  const pipeline = new WritePipeline(steps, manifest.chunkBytes, writer ? writerDepth(manifest.chunkBytes) : 1);
+  const pipeline = new WritePipeline(steps, manifest.chunkBytes, writer ? WRITER_DEPTH : 1);
   let index = manifest.storedChunks;
   return {
     next: () => pipeline.next(),
