@@ -9,15 +9,12 @@ export interface CpuUse {
   cores: number;
   /** Seconds of core time spent busy (user, system, interrupts), machine-wide. */
   busySeconds: number;
-  /** Of those, in the kernel (system, interrupts): reads and writes of the network and the disk. */
-  kernelSeconds: number;
   wallSeconds: number;
 }
 
 interface Counters {
   at: number;
   busy: number;
-  kernel: number;
 }
 
 /** /proc/stat's first line, in seconds: user nice system idle iowait irq softirq steal … */
@@ -25,7 +22,7 @@ function counters(): Counters | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
-    return { at: performance.now(), busy: (user + nice + system + irq + softirq) / 100, kernel: (system + irq + softirq) / 100 };
+    return { at: performance.now(), busy: (user + nice + system + irq + softirq) / 100 };
   } catch {
     return undefined; // not Linux
   }
@@ -62,7 +59,6 @@ export async function sampleCpu<T>(
       return {
         cores: cpus().length,
         busySeconds: last.busy - first.busy,
-        kernelSeconds: last.kernel - first.kernel,
         wallSeconds: (last.at - first.at) / 1000,
       };
     };
